@@ -1,0 +1,9 @@
+import type { Command } from "commander";
+
+/**
+ * Each capability registers its own commands from its folder's `cli.ts`.
+ * Add one line here per capability; keep the list sorted.
+ */
+export type Registrar = (program: Command) => void;
+
+export const registrars: Registrar[] = [];
