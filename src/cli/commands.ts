@@ -1,4 +1,8 @@
 import type { Command } from "commander";
+import { register as demo } from "../demo/cli.ts";
+import { register as records } from "../records/cli.ts";
+import { register as serve } from "../server/cli.ts";
+import { register as store } from "../store/cli.ts";
 
 /**
  * Each capability registers its own commands from its folder's `cli.ts`.
@@ -6,4 +10,4 @@ import type { Command } from "commander";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [];
+export const registrars: Registrar[] = [demo, records, serve, store];

@@ -10,3 +10,4 @@ export { mergePeople, undoMerge, mergesOf, type MergeResult } from "./merge.ts";
 export { searchRecords, queryTokens, type SearchHit, type SearchOptions } from "./search.ts";
 export { labelsFromNames } from "./labels.ts";
 export { recordFromRow, claimFromRow, dateFromColumns, dateToColumns } from "./rows.ts";
+export { exportNdjson, importNdjson, rebuildSearchIndex, popoloDate, EXPORT_FORMAT, EXPORT_VERSION, type ExportCounts, type ImportResult } from "./ndjson.ts";

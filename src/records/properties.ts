@@ -86,6 +86,7 @@ export const PROPERTIES: Record<string, PropertySpec> = {
   },
   statement: { subjects: ["person", "organisation"], label: { en: "statement", fa: "اظهارات" }, value: "text", object: ["event"], date: "optional" },
   charge: { subjects: ["person"], label: { en: "charge", fa: "اتهام" }, vocabulary: "charge", termRequired: true, value: "none", object: "claim", objectClaimProperty: "act", date: "optional" },
+  organiser: { subjects: ["person", "organisation"], label: { en: "organised", fa: "برگزارکننده" }, value: "text", object: ["event"], objectRequired: true, date: "optional" },
   occurred: { subjects: ["event"], label: { en: "took place", fa: "رخ داد" }, value: "none", place: true, date: "optional" },
 };
 
@@ -111,6 +112,8 @@ export interface NormalisedClaim {
 }
 
 const MAX_TEXT = 20_000;
+/** Properties whose text is an optional detail rather than the claim itself. */
+const OPTIONAL_TEXT = new Set(["membership", "affiliation", "residence", "at_risk", "organiser"]);
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
@@ -200,7 +203,7 @@ export function normaliseClaim(subjectType: RecordType, input: ClaimInput, check
     case "text": {
       const text = str(raw.text)?.trim() ?? "";
       if (text.length > MAX_TEXT) p.add(f("value.text"), `text is at most ${MAX_TEXT} characters`);
-      if (!text && input.property !== "membership" && input.property !== "affiliation" && input.property !== "residence" && input.property !== "at_risk") p.add(f("value.text"), "text cannot be empty");
+      if (!text && !OPTIONAL_TEXT.has(input.property)) p.add(f("value.text"), "text cannot be empty");
       value = text ? { text } : {};
       valueText = text || null;
       break;

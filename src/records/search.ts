@@ -26,7 +26,8 @@ export function searchEntriesFor(record: VRecord, claims: Claim[], sourceText: s
   };
   for (const c of claims) {
     if (c.property !== "name" || c.status !== "active" || !c.valueText) continue;
-    add("name", c.valueText, stricter(recordVisibility, c.confidentiality), c.id, true);
+    // A father's name identifies someone only together with their own: searchable, but apart.
+    add(c.value.kind === "father" ? "father" : "name", c.valueText, stricter(recordVisibility, c.confidentiality), c.id, true);
   }
   if (record.type !== "person") {
     if (record.label) add("label", record.label, recordVisibility, null, true);
@@ -51,6 +52,8 @@ export interface SearchOptions {
   publicOnly?: boolean;
   /** Search source text as well as names. */
   includeText?: boolean;
+  /** Search fathers' names as well. */
+  includeFathers?: boolean;
 }
 
 export interface SearchHit {
@@ -82,7 +85,7 @@ export async function searchRecords(ctx: Ctx, q: string, options: SearchOptions 
   if (tokens.length === 0) return [];
   const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
   const offset = Math.max(options.offset ?? 0, 0);
-  const fields = options.includeText ? ["name", "label", "text"] : ["name", "label"];
+  const fields = ["name", "label", ...(options.includeText ? ["text"] : []), ...(options.includeFathers ? ["father"] : [])];
 
   // Each word matches its normalised form (as a prefix when long enough) or its spelling key.
   const perToken = tokens.map((t) => {
