@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from "fastify";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
 import { VigilError } from "../core/errors.ts";
 import type { AppDeps } from "./deps.ts";
 import { routePlugins } from "./routes.ts";
@@ -18,6 +20,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
   app.decorate("deps", deps);
+  // Cookies are parsed everywhere but set only where a route needs one (sessions, CSRF on forms).
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 1024 * 1024 });
 
   app.addHook("onSend", async (_req, reply, payload) => {
     // A strict baseline for every response; pages may tighten it further.
