@@ -15,7 +15,7 @@ test("the test app serves its stylesheet, and Chromium can load it from loopback
     const res = await page.goto(`${running.url}/assets/vigil.css`);
     assert.equal(res?.status(), 200);
     assert.match(res?.headers()["content-type"] ?? "", /text\/css/);
-    assert.match(await page.content(), /logical properties/);
+    assert.match(await page.content(), /logical properties/i);
   } finally {
     await close();
     await running.close();
