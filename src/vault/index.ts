@@ -20,3 +20,5 @@ export * from "./capture/raw-fetch.ts";
 export * from "./capture/browser-capture.ts";
 export * from "./capture/capture.ts";
 export * from "./verify/safe-zip.ts";
+export * from "./bundle.ts";
+export * from "./verify/verify-bundle.ts";

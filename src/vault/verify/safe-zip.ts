@@ -64,7 +64,8 @@ export async function readZip(source: string | Buffer, limits: ZipLimits = DEFAU
   return new Promise((resolve, reject) => {
     const fail = (err: unknown): void => {
       zip.close();
-      reject(err instanceof ZipRefused ? err : new ZipRefused(err instanceof Error ? err.message : String(err)));
+      const msg = err instanceof Error ? err.message : String(err);
+      reject(err instanceof ZipRefused ? err : new ZipRefused(/invalid relative path|absolute path|invalid characters in fileName/.test(msg) ? `path traversal in archive: ${msg}` : msg));
     };
     zip.on("error", fail);
     zip.on("end", () => resolve(out));
