@@ -22,3 +22,5 @@ export * from "./capture/capture.ts";
 export * from "./verify/safe-zip.ts";
 export * from "./bundle.ts";
 export * from "./verify/verify-bundle.ts";
+export * from "./liveness.ts";
+export * from "./routes.ts";

@@ -60,12 +60,17 @@ export function assessPage(input: { status: number; finalUrl: string; html: stri
 
 /** The body as text, undoing a Content-Encoding the raw capture kept. */
 export function decodeBody(body: Uint8Array, headers: [string, string][]): string {
+  return decodeBodyBytes(body, headers).toString("utf8");
+}
+
+/** The body's bytes with any Content-Encoding undone (empty when it cannot be decoded). */
+export function decodeBodyBytes(body: Uint8Array, headers: [string, string][]): Buffer {
   const enc = headers.find(([k]) => k.toLowerCase() === "content-encoding")?.[1]?.toLowerCase().trim();
   try {
     const b = Buffer.from(body);
     const plain = enc === "gzip" || enc === "x-gzip" ? gunzipSync(b, { maxOutputLength: 64 * 1024 * 1024 }) : enc === "deflate" ? inflateSync(b, { maxOutputLength: 64 * 1024 * 1024 }) : enc === "br" ? brotliDecompressSync(b, { maxOutputLength: 64 * 1024 * 1024 }) : b;
-    return plain.toString("utf8");
+    return plain;
   } catch {
-    return "";
+    return Buffer.alloc(0);
   }
 }

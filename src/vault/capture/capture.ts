@@ -1,7 +1,8 @@
 import { VigilError } from "../../core/errors.ts";
 import { custodyEvent, newItemId, type BlobRef, type DerivedRole, type Item } from "../custody.ts";
 import { TOOL, type LoggedEvent, type Vault } from "../vault.ts";
-import { assessPage, decodeBody, type CaptureFlag } from "./assess.ts";
+import { assessPage, decodeBody, decodeBodyBytes, type CaptureFlag } from "./assess.ts";
+import { sha256Digest } from "../blob/hashing.ts";
 import { renderedCapture } from "./browser-capture.ts";
 import { rawFetch } from "./raw-fetch.ts";
 import { writeWarc } from "./warc.ts";
@@ -48,11 +49,15 @@ export async function captureUrl(vault: Vault, url: string, opts: CaptureOptions
   let assessment;
   let method: string;
   let toolVersion = TOOL;
+  // Hash of the main document's decoded body: the baseline liveness checks compare against.
+  let pageBody: string;
   if (opts.rendered) {
     const r = await renderedCapture(url, { ...(opts.allowPrivate ? { allowPrivate: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     status = r.status;
     finalUrl = r.finalUrl;
     assessment = assessPage({ status, finalUrl, html: r.dom, renderedText: r.text });
+    const main = r.exchanges.find((e) => e.url === finalUrl && e.method === "GET" && (e.status < 300 || e.status >= 400));
+    pageBody = sha256Digest(main?.body ?? Buffer.alloc(0));
     const ts = started.toISOString();
     const warc = await writeWarc({
       exchanges: r.exchanges,
@@ -82,6 +87,7 @@ export async function captureUrl(vault: Vault, url: string, opts: CaptureOptions
     status = last.status;
     finalUrl = last.url;
     assessment = assessPage({ status, finalUrl, html: decodeBody(last.body, last.responseHeaders) });
+    pageBody = sha256Digest(decodeBodyBytes(last.body, last.responseHeaders));
     const warc = await writeWarc({ exchanges, software });
     if (!assessment.flags.length || opts.keepFlagged) {
       const w = await vault.blobs.put(warc);
@@ -111,7 +117,7 @@ export async function captureUrl(vault: Vault, url: string, opts: CaptureOptions
     method,
     tool: toolVersion,
     sourceUrl: url,
-    hashes: { original: original.digest, ...Object.fromEntries(derived.map((d) => [d.role, d.digest])) },
+    hashes: { original: original.digest, page_body: pageBody, ...Object.fromEntries(derived.map((d) => [d.role, d.digest])) },
     ...(notes ? { notes } : {}),
   });
   const events = await vault.commitItem(item, [event]);
