@@ -190,3 +190,21 @@ test("hostile bundles are refused with clear errors", async () => {
   writeFileSync(notZip, "hello");
   assert.match((await verifyBundle(notZip)).failures.join(), /not a readable zip archive/);
 });
+
+test("a changed byte inside a large stored blob is named too", async () => {
+  const big = join(t.dir, "big.bin");
+  writeFileSync(big, Buffer.alloc(9 * 1024 * 1024, 0x5a));
+  const v = await Vault.open({ dataDir: join(t.dir, "bigdata") });
+  const { item } = await v.addFile(big, { actor: "tester" });
+  const out = join(t.dir, "big.zip");
+  await exportBundle(v, out, { all: true, actor: "tester" });
+  assert.deepEqual((await verifyBundle(out)).failures, []);
+  const name = `items/${item.id}/blobs/${item.original.digest.slice(7)}`;
+  const range = (await entryDataRanges(out)).find((r) => r.name === name)!;
+  const bytes = readFileSync(out);
+  bytes[range.start + 5_000_000] = 0x00;
+  const bad = join(t.dir, "big-bad.zip");
+  writeFileSync(bad, bytes);
+  const rep = await verifyBundle(bad);
+  assert.ok(rep.failures.some((f) => f.startsWith(`${name}: content changed`)), rep.failures.join(" | "));
+});

@@ -7,8 +7,8 @@
  * naming the file, item, event or checkpoint concerned.
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
+import { Worker } from "node:worker_threads";
 import { readZip, ZipRefused, DEFAULT_ZIP_LIMITS, type ZipEntryInfo, type ZipLimits } from "./safe-zip.ts";
 
 export interface VerifyReport {
@@ -151,6 +151,10 @@ async function check(path: string, opts: { trustedKeys?: string[]; trustedCheckp
   const failures: string[] = [];
   const passed: string[] = [];
   const report = (): VerifyReport => ({ ok: failures.length === 0, failures, passed, items: 0, events: 0 });
+  // Hash the whole file on the other core while the entries are read here.
+  const comment = await readSignatureComment(path);
+  const wholeHash = typeof comment === "string" ? undefined : hashInWorker(path, comment.covered);
+  wholeHash?.catch(() => undefined);
   let zip: Map<string, ZipEntryInfo>;
   try {
     zip = await readZip(path, opts.limits ?? DEFAULT_ZIP_LIMITS);
@@ -173,7 +177,7 @@ async function check(path: string, opts: { trustedKeys?: string[]; trustedCheckp
   const keys = opts.trustedKeys ? opts.trustedKeys.map(parseKey).filter((k): k is Key => !!k) : bundleKeys.filter((k): k is Key => !!k);
   const sig = openNote(sigNote, keys);
   const manifestHash = sha256(Buffer.from(manifestText)).toString("hex");
-  const whole = await wholeFileSignature(path, keys);
+  const whole = typeof comment === "string" ? comment : checkWholeFile(comment.note, await wholeHash!, keys);
   if (whole !== true) failures.push(`zip structure: ${whole}`);
   else passed.push("every byte of the file is covered by its signature");
   if (typeof sig === "string") failures.push(`bundle.sig: ${sig}`);
@@ -310,32 +314,48 @@ function proofLines2(block: string): Buffer[] {
  * signed note in the comment, so changes in zip headers and the central
  * directory (which hold no file content) are caught too.
  */
-async function wholeFileSignature(path: string, keys: Key[]): Promise<true | string> {
+async function readSignatureComment(path: string): Promise<{ note: string; covered: number } | string> {
   const fh = await open(path, "r");
-  let size: number;
-  let tail: Buffer;
   try {
-    size = (await fh.stat()).size;
+    const size = (await fh.stat()).size;
     const n = Math.min(size, 22 + 65535);
-    tail = Buffer.alloc(n);
+    const tail = Buffer.alloc(n);
     await fh.read(tail, 0, n, size - n);
+    for (let i = tail.length - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === 0x06054b50 && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
+        return { note: tail.subarray(i + 22).toString("utf8"), covered: size - (tail.length - i - 22) };
+      }
+    }
+    return "no end-of-archive record with the signature comment; bytes were added or removed at the end";
   } finally {
     await fh.close();
   }
-  let eocd = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === 0x06054b50 && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return "no end-of-archive record with the signature comment; bytes were added or removed at the end";
-  const comment = tail.subarray(eocd + 22).toString("utf8");
-  const opened = openNote(comment, keys);
+}
+
+function checkWholeFile(note: string, hex: string, keys: Key[]): true | string {
+  const opened = openNote(note, keys);
   if (typeof opened === "string") return `the file signature in the zip comment is invalid: ${opened}`;
-  const h = createHash("sha256");
-  const covered = size - (tail.length - eocd - 22);
-  if (covered > 0) for await (const c of createReadStream(path, { start: 0, end: covered - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) h.update(c);
-  if (opened.text !== `vigil-bundle-file/1\n${h.digest("hex")}\n`) return "bytes outside the listed files (zip headers or central directory) were changed";
+  if (opened.text !== `vigil-bundle-file/1\n${hex}\n`) return "bytes outside the listed files (zip headers or central directory) were changed";
   return true;
+}
+
+/** SHA-256 (hex) of the first `length` bytes of a file, computed in a worker thread. */
+function hashInWorker(path: string, length: number): Promise<string> {
+  const code = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const { createHash } = require("node:crypto");
+    const { createReadStream } = require("node:fs");
+    const h = createHash("sha256");
+    if (workerData.length === 0) parentPort.postMessage(h.digest("hex"));
+    else createReadStream(workerData.path, { start: 0, end: workerData.length - 1, highWaterMark: 1 << 20 })
+      .on("data", (c) => h.update(c))
+      .on("end", () => parentPort.postMessage(h.digest("hex")));`;
+  return new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: { path, length } });
+    w.once("message", (hex: string) => {
+      resolve(hex);
+      void w.terminate();
+    });
+    w.once("error", reject);
+  });
 }
