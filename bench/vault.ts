@@ -26,9 +26,16 @@ try {
   for (let i = 0; i < 16; i++) writeSync(fd, block);
   closeSync(fd);
   spawnSync("sha256sum", [big]); // warm the page cache
-  const [, tSum] = await time(() => spawnSync("sha256sum", [big], { encoding: "utf8" }));
-  const [, tOurs] = await time(() => hashFile(big));
-  console.log(`hashing 1 GiB: sha256sum ${fmt(GiB / tSum / 1e6)} MB/s, vault ${fmt(GiB / tOurs / 1e6)} MB/s, ratio ${fmt(tSum / tOurs, 2)} (target >= 0.80)`);
+  // Alternate the two, three rounds, so that a busy neighbour skews both alike; report the median round.
+  const rounds: { sum: number; ours: number }[] = [];
+  for (let r = 0; r < 3; r++) {
+    const [, tSum] = await time(() => spawnSync("sha256sum", [big], { encoding: "utf8" }));
+    const [, tOurs] = await time(() => hashFile(big));
+    rounds.push({ sum: tSum, ours: tOurs });
+  }
+  rounds.sort((a, b) => a.sum / a.ours - b.sum / b.ours);
+  const mid = rounds[1]!;
+  console.log(`hashing 1 GiB: sha256sum ${fmt(GiB / mid.sum / 1e6)} MB/s, vault ${fmt(GiB / mid.ours / 1e6)} MB/s, ratio ${fmt(mid.sum / mid.ours, 2)} (median of rounds ${rounds.map((x) => fmt(x.sum / x.ours, 2)).join(", ")}; target >= 0.80)`);
 
   // 2. Log appends up to 1,000,000 entries (in-memory tree), and durable appends to the file log.
   const tree = new MerkleTree();
