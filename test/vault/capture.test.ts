@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Vault, captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
-import { sharedData, tempDir } from "./helpers.ts";
+import { noChromium, sharedData, tempDir } from "./helpers.ts";
 import { startFixtureServer } from "./fixture-server.ts";
 
 let fx: Awaited<ReturnType<typeof startFixtureServer>>;
@@ -124,7 +124,9 @@ test("a capture that cannot connect leaves nothing behind", async () => {
   }
 });
 
-test("rendered capture: signed WACZ 1.1.1 with every exchange, screenshot, DOM after scripts and page text", async () => {
+test("rendered capture: signed WACZ 1.1.1 with every exchange, screenshot, DOM after scripts and page text", async (ctx) => {
+  const why = noChromium();
+  if (why) return ctx.skip(why);
   const t = tempDir();
   try {
     const vault = await Vault.open({ dataDir: t.dir });
@@ -159,7 +161,9 @@ test("rendered capture: signed WACZ 1.1.1 with every exchange, screenshot, DOM a
   }
 });
 
-test("rendered capture flags a login wall", async () => {
+test("rendered capture flags a login wall", async (ctx) => {
+  const why = noChromium();
+  if (why) return ctx.skip(why);
   const t = tempDir();
   try {
     const vault = await Vault.open({ dataDir: t.dir });

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tempDir } from "./helpers.ts";
+import { noChromium, tempDir } from "./helpers.ts";
 import { startFixtureServer } from "./fixture-server.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/vigil.mjs", import.meta.url));
@@ -28,7 +28,9 @@ after(async () => {
   await fx.close();
 });
 
-test("CLI: a loopback page is captured (rendered), exported, verified offline, and a changed byte is named", async () => {
+test("CLI: a loopback page is captured (rendered), exported, verified offline, and a changed byte is named", async (ctx) => {
+  const why = noChromium();
+  if (why) return ctx.skip(why);
   const t = tempDir();
   try {
     const refused = await vigil(["vault", "capture", `${fx.base}/article`, "--data", "d"], t.dir);

@@ -19,3 +19,10 @@ export function tempDir(prefix = "vigil-vault-"): { dir: string; cleanup: () => 
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Why a browser test cannot run here, or undefined when Chromium is available (CI requires it). */
+export function noChromium(): string | undefined {
+  if (existsSync("/usr/bin/chromium")) return undefined;
+  if (process.env.VIGIL_REQUIRE_CHROMIUM) throw new Error("Chromium is required (VIGIL_REQUIRE_CHROMIUM) but /usr/bin/chromium is missing");
+  return "Chromium not found at /usr/bin/chromium";
+}
