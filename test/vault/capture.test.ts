@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { Vault, captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
+import { Vault, captureJob, captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
 import { noChromium, sharedData, tempDir } from "./helpers.ts";
 import { startFixtureServer } from "./fixture-server.ts";
@@ -172,6 +172,31 @@ test("rendered capture flags a login wall", async (ctx) => {
     assert.deepEqual(r.flags, ["login_wall"]);
     assert.deepEqual(await vault.items.list(), []);
   } finally {
+    t.cleanup();
+  }
+});
+
+test("capture jobs retry network failures and succeed once the site answers", async () => {
+  const t = tempDir();
+  const { createServer } = await import("node:http");
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits++;
+    if (hits < 3) return req.socket.destroy(); // connection reset twice
+    res.writeHead(200, { "Content-Type": "text/html" });
+    res.end("<html><head><title>Flaky</title></head><body><p>A synthetic page that answers on the third try.</p></body></html>");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const vault = await Vault.open({ dataDir: t.dir });
+    const { port } = server.address() as { port: number };
+    const r = await captureJob(vault, `http://127.0.0.1:${port}/`, { actor: "worker", allowPrivate: true, attempts: 3, backoffMs: 10 });
+    assert.equal(r.ok, true);
+    assert.equal(r.attempts, 3);
+    await assert.rejects(captureJob(vault, `http://127.0.0.1:${port}/`, { actor: "worker", attempts: 3, backoffMs: 10 }), (e: unknown) => e instanceof VigilError && e.code === "forbidden");
+    assert.equal(hits, 3, "a refusal is not retried");
+  } finally {
+    server.close();
     t.cleanup();
   }
 });

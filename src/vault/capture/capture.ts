@@ -123,3 +123,21 @@ export async function captureUrl(vault: Vault, url: string, opts: CaptureOptions
   const events = await vault.commitItem(item, [event]);
   return { ...result, item, events };
 }
+
+/**
+ * The worker's capture job: retries network failures (timeouts, resets,
+ * unreachable hosts) with a growing pause; a refusal (private address, bad
+ * URL) or a flagged page is an answer, not a failure, and is not retried.
+ */
+export async function captureJob(vault: Vault, url: string, opts: CaptureOptions & { attempts?: number; backoffMs?: number }): Promise<CaptureResult & { attempts: number }> {
+  const attempts = opts.attempts ?? 3;
+  for (let i = 1; ; i++) {
+    try {
+      return { ...(await captureUrl(vault, url, opts)), attempts: i };
+    } catch (err) {
+      const retriable = err instanceof VigilError && err.code === "import_failed";
+      if (!retriable || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 2000) * 2 ** (i - 1)));
+    }
+  }
+}
