@@ -3,6 +3,7 @@ import { register as demo } from "../demo/cli.ts";
 import { register as records } from "../records/cli.ts";
 import { register as serve } from "../server/cli.ts";
 import { register as store } from "../store/cli.ts";
+import { register as vault } from "../vault/cli.ts";
 
 /**
  * Each capability registers its own commands from its folder's `cli.ts`.
@@ -10,4 +11,4 @@ import { register as store } from "../store/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [demo, records, serve, store];
+export const registrars: Registrar[] = [demo, records, serve, store, vault];
