@@ -308,7 +308,7 @@ export function fitLoglinear(tableOrPrep: CaptureTable | Prepared, model: Model,
   if (!keep[0]) {
     let why: string;
     if (zeroTerms.length) {
-      why = `lists that never overlap (${zeroMarginTerms.join(", ")}) leave the model's interaction terms unconstrained, and then the overlaps that remain cannot determine how many people are on no list`;
+      why = `nobody is on ${zeroMarginTerms.length === 1 ? "this combination of lists" : "these combinations of lists"} together (${zeroMarginTerms.join(", ")}), so the model's interaction terms for them are unconstrained, and the overlaps that remain cannot determine how many people are on no list`;
     } else if (boundaryCells.length) {
       why = `zero counts in ${boundaryCells.map((c) => patternName(lists, c)).join(", ")} put the maximum-likelihood fit on the boundary, and what remains cannot determine how many people are on no list`;
     } else {
@@ -384,28 +384,14 @@ export interface ProfileInterval {
  * every N whose deviance from the maximum is at most χ²₁(0.95) = 3.84.
  */
 export function profileInterval(fit: LoglinearFit, level = 0.95): ProfileInterval {
-  const st = fittedState.get(fit);
-  if (!st) throw new Error("profileInterval needs a fit made by fitLoglinear");
   const threshold = level === 0.95 ? CHISQ1_95 : chisq1Quantile(level);
   const n = fit.observed;
-  const rows = [0, ...st.rows];
-  const observedCounts = st.rows.map((c) => st.counts[c]!);
-  let warm: Float64Array | undefined = st.beta;
-  const ll = (N: number): number => {
-    const y = [N - n, ...observedCounts];
-    const res = irls(st.x, st.p, rows, st.cols, y, warm);
-    if (!res) return -Infinity;
-    warm = res.beta;
-    let s = lgamma(N + 1) - lgamma(N - n + 1);
-    for (let i = 0; i < rows.length; i++) if (y[i]! > 0) s += y[i]! * Math.log(res.mu[i]! / N);
-    return s;
-  };
+  const ll = profileLogLik(fit);
   // Maximise over N ≥ n by golden-section search on a bracket grown from the Poisson estimate.
-  let lo = n;
   let hi = Math.max(fit.N * 2, n + 10);
   while (ll(hi) > ll(hi / 2) && hi < 1e12) hi *= 2;
   const gr = (Math.sqrt(5) - 1) / 2;
-  let a = lo;
+  let a = n;
   let b = hi;
   let c = b - gr * (b - a);
   let d = a + gr * (b - a);
@@ -430,25 +416,44 @@ export function profileInterval(fit: LoglinearFit, level = 0.95): ProfileInterva
   const lMax = ll(nHat);
   const target = lMax - threshold / 2;
   const root = (x0: number, x1: number): number => {
-    // f(x0) ≥ target > f(x1) or the reverse; bisection to 1e-9 relative.
-    let f0 = ll(x0) - target;
+    // ll(x0) ≥ target > ll(x1); bisection to 1e-9 relative.
     for (let i = 0; i < 200 && Math.abs(x1 - x0) > 1e-9 * Math.max(1, Math.abs(x0)); i++) {
       const m = (x0 + x1) / 2;
-      const fm = ll(m) - target;
-      if (fm >= 0 === f0 >= 0) {
-        x0 = m;
-        f0 = fm;
-      } else x1 = m;
+      if (ll(m) >= target) x0 = m;
+      else x1 = m;
     }
     return (x0 + x1) / 2;
   };
-  lo = ll(n) >= target ? n : root(nHat, n);
+  const low = ll(n) >= target ? n : root(nHat, n);
   let high: number | null = null;
   let up = nHat * 1.5 + 10;
   const cap = Math.max(1e9, nHat * 1e4);
   while (up < cap && ll(up) >= target) up *= 2;
   if (up < cap) high = root(nHat, up);
-  return { N: nHat, low: lo, high };
+  return { N: nHat, low, high };
+}
+
+/**
+ * The multinomial profile log-likelihood of N (up to a constant) for a fitted
+ * model: the model refitted to the complete table with N − n people in the
+ * unobserved cell; lgamma(N+1) − lgamma(N−n+1) + Σ y log(μ̂/N).
+ */
+export function profileLogLik(fit: LoglinearFit): (N: number) => number {
+  const st = fittedState.get(fit);
+  if (!st) throw new Error("profileLogLik needs a fit made by fitLoglinear");
+  const n = fit.observed;
+  const rows = [0, ...st.rows];
+  const observedCounts = st.rows.map((c) => st.counts[c]!);
+  let warm: Float64Array | undefined = st.beta;
+  return (N: number): number => {
+    const y = [N - n, ...observedCounts];
+    const res = irls(st.x, st.p, rows, st.cols, y, warm);
+    if (!res) return -Infinity;
+    warm = res.beta;
+    let s = lgamma(N + 1) - lgamma(N - n + 1);
+    for (let i = 0; i < rows.length; i++) if (y[i]! > 0) s += y[i]! * Math.log(res.mu[i]! / N);
+    return s;
+  };
 }
 
 /** χ²₁ quantile for levels other than 0.95: the square of the normal quantile. */

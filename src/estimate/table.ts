@@ -78,6 +78,18 @@ export interface ParseCsvOptions {
  * and column; all problems in the file are collected before throwing.
  */
 export function parseCaptureCsv(text: string, opts: ParseCsvOptions = {}): CaptureTable {
+  return parseCsvCore(text, opts, undefined).get("")!;
+}
+
+/**
+ * Parses a stratified capture-pattern CSV: as `parseCaptureCsv`, with one more
+ * column naming each row's stratum; a pattern may appear once per stratum.
+ */
+export function parseStratifiedCsv(text: string, stratumColumn: string, opts: ParseCsvOptions = {}): Map<string, CaptureTable> {
+  return parseCsvCore(text, opts, stratumColumn);
+}
+
+function parseCsvCore(text: string, opts: ParseCsvOptions, stratumColumn: string | undefined): Map<string, CaptureTable> {
   const file = opts.file;
   const at = (row: number, column?: string): { file?: string; row: number; column?: string } => ({ ...(file ? { file } : {}), row, ...(column !== undefined ? { column } : {}) });
   let records: string[][];
@@ -94,12 +106,17 @@ export function parseCaptureCsv(text: string, opts: ParseCsvOptions = {}): Captu
   const countIdx = header.findIndex((h) => h.toLowerCase() === countName);
   if (countIdx < 0) throw validation(`no ${JSON.stringify(opts.countColumn ?? "count")} column in the header (columns: ${header.map((h) => JSON.stringify(h)).join(", ")})`, at(1));
   if (header.filter((h) => h.toLowerCase() === countName).length > 1) throw validation(`the header has more than one ${JSON.stringify(countName)} column`, at(1));
-  const lists = header.filter((_, i) => i !== countIdx);
+  let stratumIdx = -1;
+  if (stratumColumn !== undefined) {
+    stratumIdx = header.findIndex((h) => h === stratumColumn);
+    if (stratumIdx < 0) stratumIdx = header.findIndex((h) => h.toLowerCase() === stratumColumn.toLowerCase());
+    if (stratumIdx < 0 || stratumIdx === countIdx) throw validation(`no stratum column ${JSON.stringify(stratumColumn)} in the header (columns: ${header.map((h) => JSON.stringify(h)).join(", ")})`, at(1));
+  }
+  const listIdx = header.map((_, i) => i).filter((i) => i !== countIdx && i !== stratumIdx);
+  const lists = listIdx.map((i) => header[i]!);
   checkListNames(lists, file);
-  const listIdx = header.map((_, i) => i).filter((i) => i !== countIdx);
   const size = 1 << lists.length;
-  const counts = new Float64Array(size);
-  const firstRow = new Int32Array(size);
+  const tables = new Map<string, { counts: Float64Array; firstRow: Int32Array }>();
   const problems: FieldProblem[] = [];
   const add = (row: number, column: string | undefined, message: string) => {
     if (problems.length < 50) problems.push({ ...at(row, column), message });
@@ -127,23 +144,34 @@ export function parseCaptureCsv(text: string, opts: ParseCsvOptions = {}): Captu
       add(row, header[countIdx], raw === "" ? "the count is empty" : /^-/.test(raw) ? `counts cannot be negative; found ${raw}` : `the count must be a whole number; found ${JSON.stringify(raw)}`);
       ok = false;
     }
+    const stratum = stratumIdx >= 0 ? rec[stratumIdx]! : "";
+    if (stratumIdx >= 0 && stratum === "") {
+      add(row, header[stratumIdx], "the stratum is empty");
+      ok = false;
+    }
     if (!ok) continue;
     if (pattern === 0 && count !== 0) {
       add(row, header[countIdx], `the all-zero pattern (people on no list) cannot be observed; it must be absent or 0, found ${count}`);
       continue;
     }
-    if (firstRow[pattern]) {
-      add(row, undefined, `pattern ${patternName(lists, pattern)} already appears on row ${firstRow[pattern]}`);
+    let t = tables.get(stratum);
+    if (!t) tables.set(stratum, (t = { counts: new Float64Array(size), firstRow: new Int32Array(size) }));
+    if (t.firstRow[pattern]) {
+      add(row, undefined, `pattern ${patternName(lists, pattern)}${stratumIdx >= 0 ? ` in stratum ${JSON.stringify(stratum)}` : ""} already appears on row ${t.firstRow[pattern]}`);
       continue;
     }
-    firstRow[pattern] = row;
-    counts[pattern] = count;
+    t.firstRow[pattern] = row;
+    t.counts[pattern] = count;
   }
   if (problems.length === 1) throw new VigilError("validation", problems[0]!.message, { where: problems[0]!, problems });
   if (problems.length > 1) throw new VigilError("validation", `the capture table has ${problems.length}${problems.length === 50 ? "+" : ""} problems; the first: ${problems[0]!.message}`, { where: problems[0]!, problems });
-  const table = { lists, counts };
-  if (observedTotal(table) === 0) throw validation("every count is zero: there is nothing to estimate from", at(1));
-  return table;
+  if (stratumIdx < 0 && !tables.has("")) tables.set("", { counts: new Float64Array(size), firstRow: new Int32Array(size) });
+  const out = new Map<string, CaptureTable>();
+  for (const [k, t] of tables) out.set(k, { lists: [...lists], counts: t.counts });
+  let total = 0;
+  for (const t of out.values()) total += observedTotal(t);
+  if (total === 0) throw validation("every count is zero: there is nothing to estimate from", at(1));
+  return out;
 }
 
 /** Writes a table back as CSV (observed patterns only), lists in header order. */
