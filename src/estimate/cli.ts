@@ -35,6 +35,7 @@ interface Flags {
   select: "aic" | "bic" | "pvalue";
   model?: string;
   heterogeneity?: "darroch" | "poisson";
+  bootstrap?: number;
   delta?: number;
   priorN?: PriorN;
   missingRange?: { from: number; to: number };
@@ -60,6 +61,7 @@ export function register(program: Command): void {
     .addOption(new Option("--select <rule>", "log-linear model choice when --model is not given: aic, bic, or pvalue (SparseMSE's stepwise rule)").choices(["aic", "bic", "pvalue"]).default("bic"))
     .option("--model <terms>", "log-linear model as TERMS with list names from the header, e.g. A*B*C+A*D+C*D; independence is A+B+C+D")
     .addOption(new Option("--heterogeneity <kind>", "add a heterogeneity column to the log-linear model (Rcapture's Mth)").choices(["darroch", "poisson"]))
+    .option("--bootstrap <reps>", "loglinear: add a BCa bootstrap interval of the whole procedure, model choice included", positiveInt("--bootstrap"))
     .option("--delta <d>", "bma: hyper-Dirichlet prior counts per cell (default 2^-lists)", positiveNumber)
     .option("--prior-n <prior>", 'bma: prior on N, "improper" (1/N, default) or "nb:A,B"', parsePriorN)
     .option("--missing-range <from:to>", "bma: range of missing counts to consider (default: widened until the posterior vanishes)", parseRange)
@@ -108,6 +110,7 @@ lists never overlap) is refused with the reason, and the command exits with 1.`,
         ...(flags.model !== undefined ? { model: flags.model } : {}),
         ...(flags.heterogeneity ? { heterogeneity: flags.heterogeneity } : {}),
         ...(flags.delta !== undefined ? { delta: flags.delta } : {}),
+        ...(flags.bootstrap !== undefined ? { bootstrap: flags.bootstrap } : {}),
         ...(flags.priorN ? { priorN: flags.priorN } : {}),
         ...(flags.missingRange ? { nMissing: flags.missingRange } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),

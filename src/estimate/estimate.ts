@@ -3,6 +3,7 @@ import { bma, BMA_MAX_LISTS, type BmaResult, type PriorN } from "./bma.ts";
 import { lcmcr, LCMCR_DEFAULTS, type Diagnostics, type LcmcrOptions, type LcmcrResult } from "./lcmcr.ts";
 import { fitLoglinear, logNormalInterval, prepare, profileInterval, profileLogLik, type Coefficient, type LoglinearFit } from "./loglinear.ts";
 import type { Random } from "./random.ts";
+import { bcaBootstrap, type BcaResult } from "./bootstrap.ts";
 import { independence, parseModel, popcount } from "./model.ts";
 import { ALL_MODELS_MAX_LISTS, selectAll, selectPValueStepwise, selectStepwise, type Criterion, type RankedModel, type Selection } from "./select.ts";
 import { collapseLists, observedTotal, patternName, type CaptureTable } from "./table.ts";
@@ -25,6 +26,8 @@ export interface EstimateOptions {
   /** LCMCR settings; `seed` here or at the top level. */
   lcmcr?: Omit<LcmcrOptions, "onProgress">;
   seed?: number;
+  /** Log-linear: replicates of a BCa bootstrap of the whole procedure (model choice included); 0 or absent for none. */
+  bootstrap?: number;
   /** Compute the sensitivity rows (alternative models and methods). Default true. */
   sensitivity?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -172,7 +175,20 @@ function loglinearReport(table: CaptureTable, opts: EstimateOptions): { report: 
   }
   const pi = profileInterval(chosen);
   if (models.length === 0) models = [rowOf(chosen, {}, true)];
+  let boot: BcaResult | null = null;
+  if (opts.bootstrap) {
+    const procedure = (t: CaptureTable): number | null => {
+      try {
+        return loglinearReport(t, { ...opts, bootstrap: 0, sensitivity: false }).report.N;
+      } catch (err) {
+        if (err instanceof VigilError) return null;
+        throw err;
+      }
+    };
+    boot = bcaBootstrap(table, procedure, { reps: opts.bootstrap, seed: opts.seed ?? 1 });
+  }
   const sensitivity: SensitivityRow[] = [];
+  if (boot) sensitivity.push({ label: `BCa bootstrap of the whole procedure (${opts.bootstrap} replicates, seed ${opts.seed ?? 1})`, N: boot.estimate, low: boot.low, high: boot.high, note: boot.failed ? `${boot.failed} replicates without an estimate` : "model choice included" });
   if (opts.sensitivity ?? true) sensitivity.push(...loglinearSensitivity(table, prep, chosen, selection, opts));
   const caveats = commonCaveats(table);
   if (chosen.zeroMarginTerms.length) caveats.push({ kind: "non-overlap", text: `Some lists never overlap (${chosen.zeroMarginTerms.join(", ")}). The model treats those interactions as minus infinity (nobody can be on both), which is what the data say but may not be true of the population; the estimate leans heavily on the other overlaps.` });

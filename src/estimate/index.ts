@@ -21,3 +21,5 @@ export type { EstimateOptions, EstimateReport, ModelRow, SensitivityRow, Caveat,
 export { estimateStratified } from "./strata.ts";
 export type { StratifiedReport, StratifiedOptions } from "./strata.ts";
 export { renderText, renderStratifiedText, renderSvg } from "./render.ts";
+export { bcaBootstrap, quantile8 } from "./bootstrap.ts";
+export type { BcaResult } from "./bootstrap.ts";
