@@ -126,20 +126,22 @@ function runChain(table: CaptureTable, o: Required<Omit<LcmcrOptions, "onProgres
     }
   }
   const n = cnts.reduce((a, b) => a + b, 0);
+  // Start where the data point (as LCMCR does): every class captures with each
+  // list's observed share, most weight on a few classes, a small α; then a
+  // warm-up with α held fixed before the burn-in proper. A random start can
+  // leave the chain for a long time in a poor local mode.
   const lambda = new Float64Array(J * K);
-  for (let i = 0; i < J * K; i++) lambda[i] = rng.beta(1, 1);
-  const logPi = new Float64Array(K);
-  let alpha = 1;
-  // Start from the prior's stick-breaking weights.
-  {
-    let cum = 0;
-    for (let k = 0; k < K - 1; k++) {
-      const [lv, l1mv] = rng.logBeta(1, alpha);
-      logPi[k] = cum + lv;
-      cum += l1mv;
-    }
-    logPi[K - 1] = cum;
+  for (let j = 0; j < J; j++) {
+    let on = 0;
+    for (let x = 0; x < pats.length; x++) if ((pats[x]! >> j) & 1) on += cnts[x]!;
+    // Classes after the first start with lower capture probabilities (down to 1/16 of the list's share):
+    // an over-dispersed start with many missing people, from which the chain descends
+    // into the main mode instead of stalling in a small-N local mode.
+    for (let k = 0; k < K; k++) lambda[j * K + k] = clampOpen((on / n) * 2 ** (K > 1 ? (-4 * k) / (K - 1) : 0));
   }
+  const logPi = new Float64Array(K);
+  let alpha = 0.3 / K;
+  for (let k = 0; k < K; k++) logPi[k] = Math.log(K <= 4 ? 1 / K : k < 4 ? 0.225 : 0.1 / (K - 4));
   const logL1 = new Float64Array(J * K);
   const logL0 = new Float64Array(J * K);
   const w = new Float64Array(K);
@@ -151,7 +153,8 @@ function runChain(table: CaptureTable, o: Required<Omit<LcmcrOptions, "onProgres
   let kept = 0;
   let occupiedSum = 0;
   const totalIter = o.burnIn + o.iterations;
-  for (let it = 0; it < totalIter; it++) {
+  for (let it = -WARM_UP; it < totalIter; it++) {
+    if (it === 0) sortClasses(logPi, lambda, J, K);
     for (let i = 0; i < J * K; i++) {
       logL1[i] = Math.log(lambda[i]!);
       logL0[i] = Math.log1p(-lambda[i]!);
@@ -210,16 +213,33 @@ function runChain(table: CaptureTable, o: Required<Omit<LcmcrOptions, "onProgres
       cum += l1mv;
     }
     logPi[K - 1] = cum;
-    alpha = rng.gamma(o.aAlpha + K - 1) / (o.bAlpha - cum);
+    if (it >= 0) alpha = rng.gamma(o.aAlpha + K - 1) / (o.bAlpha - cum);
     if (it >= o.burnIn) {
       occupiedSum += occupied;
       if ((it - o.burnIn + 1) % o.thin === 0 && kept < keep) draws[kept++] = n + n0;
     }
-    if ((it & 1023) === 1023) progress(1024);
+    if (it >= 0 && (it & 1023) === 1023) progress(1024);
   }
   progress(totalIter & 1023);
   return { draws, occupied: occupiedSum / o.iterations };
 }
+
+/**
+ * Reorders classes by decreasing weight once, after the warm-up (as LCMCR does):
+ * the stick-breaking prior favours big classes first, and a start that
+ * contradicts it mixes slowly. Done once, it is part of the initial state.
+ */
+function sortClasses(logPi: Float64Array, lambda: Float64Array, J: number, K: number): void {
+  const order = Array.from({ length: K }, (_, k) => k).sort((a, b) => logPi[b]! - logPi[a]!);
+  const lp = Float64Array.from(order, (k) => logPi[k]!);
+  const lam = new Float64Array(J * K);
+  for (let j = 0; j < J; j++) order.forEach((k, i) => (lam[j * K + i] = lambda[j * K + k]!));
+  logPi.set(lp);
+  lambda.set(lam);
+}
+
+/** Iterations with α held fixed before the burn-in, from LCMCR's initialisation. */
+const WARM_UP = 500;
 
 function clampOpen(x: number): number {
   // Beta draws with huge counts can round to exactly 0 or 1; the logs above need the open interval.
