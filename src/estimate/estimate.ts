@@ -135,6 +135,7 @@ function rowOf(fit: LoglinearFit, extra: Partial<ModelRow> = {}, withProfile = f
     high = pi.high;
   } else {
     [low, high] = logNormalInterval(fit);
+    extra = { note: "log-normal interval", ...extra };
   }
   return { model: fit.formula, N: fit.N, low, high, aic: fit.aic, bic: fit.bic, deviance: fit.deviance, df: fit.df, ...extra };
 }
@@ -172,6 +173,10 @@ function loglinearReport(table: CaptureTable, opts: EstimateOptions): { report: 
     refused = selection.refused.map((r) => ({ model: r.formula, reason: r.reason }));
     models = selection.ranked.slice(0, 25).map((r, i) => rowOf(r.fit, { weight: r.weight }, i < 10));
     selectionInfo = { rule, search: selection.search, considered: selection.considered, refused: selection.refused.length };
+  }
+  if (chosen.coefficients.length < chosen.npar) {
+    const full = fitLoglinear(prep, chosen.model);
+    if (full.ok) chosen = full;
   }
   const pi = profileInterval(chosen);
   if (models.length === 0) models = [rowOf(chosen, {}, true)];

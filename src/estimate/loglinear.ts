@@ -257,7 +257,8 @@ function irls(x: Float64Array, ptot: number, rows: ArrayLike<number>, cols: read
 
 /** Internal state of a fitted model, kept for profile likelihood. */
 interface Fitted {
-  x: Float64Array;
+  /** Rebuilds the design matrix when needed: keeping one per fit would hold megabytes across thousands of models. */
+  design: () => Float64Array;
   counts: Float64Array;
   p: number;
   rows: number[];
@@ -269,7 +270,7 @@ interface Fitted {
 const fittedState = new WeakMap<LoglinearFit, Fitted>();
 
 /** Fits one hierarchical model to a table; refuses, with the reason, when the estimate does not exist or is not identifiable. */
-export function fitLoglinear(tableOrPrep: CaptureTable | Prepared, model: Model, opts: { extraColumns?: { name: string; values: (pattern: number) => number }[] } = {}): LoglinearResult {
+export function fitLoglinear(tableOrPrep: CaptureTable | Prepared, model: Model, opts: { extraColumns?: { name: string; values: (pattern: number) => number }[]; detail?: boolean } = {}): LoglinearResult {
   const prep = "y" in tableOrPrep ? tableOrPrep : prepare(tableOrPrep);
   const { table, cells, y, observed } = prep;
   const lists = table.lists;
@@ -287,15 +288,16 @@ export function fitLoglinear(tableOrPrep: CaptureTable | Prepared, model: Model,
   const terms = model.terms;
   const extra = opts.extraColumns ?? [];
   const p = terms.length + extra.length;
-  let x: Float64Array;
-  if (extra.length === 0) x = designMatrix(cells, terms);
-  else {
-    x = new Float64Array(cells * p);
+  const design = (): Float64Array => {
+    if (extra.length === 0) return designMatrix(cells, terms);
+    const m = new Float64Array(cells * p);
     for (let c = 0; c < cells; c++) {
-      for (let j = 0; j < terms.length; j++) x[c * p + j] = (c & terms[j]!) === terms[j]! ? 1 : 0;
-      extra.forEach((e, j) => (x[c * p + terms.length + j] = c === 0 ? 0 : e.values(c)));
+      for (let j = 0; j < terms.length; j++) m[c * p + j] = (c & terms[j]!) === terms[j]! ? 1 : 0;
+      extra.forEach((e, j) => (m[c * p + terms.length + j] = c === 0 ? 0 : e.values(c)));
     }
-  }
+    return m;
+  };
+  const x = design();
   const { out, zeroTerms } = boundary(prep, terms, x, p);
   const rows: number[] = [];
   for (let c = 1; c < cells; c++) if (!out[c]) rows.push(c);
@@ -337,7 +339,10 @@ export function fitLoglinear(tableOrPrep: CaptureTable | Prepared, model: Model,
   });
   const npar = p;
   const colNames = [...terms.map((t) => termName(t, lists)), ...extra.map((e) => e.name)];
-  const coefficients: Coefficient[] = colNames.map((name, j) => {
+  // Model searches fit thousands of models and only need the intercept; the full table of
+  // coefficients (p solves each) is computed for the models a report shows.
+  const detailed = opts.detail ?? true;
+  const coefficients: Coefficient[] = (detailed ? colNames : colNames.slice(0, 1)).map((name, j) => {
     const idx = cols.indexOf(j);
     if (idx >= 0) return { term: name, estimate: res.beta[idx]!, se: Math.sqrt(cholInverseDiag(res.chol, cols.length, idx)), status: "estimated" as const };
     const isZero = j < terms.length && zeroTerms.includes(terms[j]!);
@@ -364,7 +369,7 @@ export function fitLoglinear(tableOrPrep: CaptureTable | Prepared, model: Model,
     strict: cols.length === p - zeroTerms.length && boundaryCells.length === 0,
     iterations: res.iterations,
   };
-  fittedState.set(fit, { x, counts: y, p, rows, cols, interceptIndex, beta: res.beta });
+  fittedState.set(fit, { design, counts: y, p, rows, cols, interceptIndex, beta: res.beta });
   return fit;
 }
 
@@ -445,9 +450,10 @@ export function profileLogLik(fit: LoglinearFit): (N: number) => number {
   const rows = [0, ...st.rows];
   const observedCounts = st.rows.map((c) => st.counts[c]!);
   let warm: Float64Array | undefined = st.beta;
+  const x = st.design();
   return (N: number): number => {
     const y = [N - n, ...observedCounts];
-    const res = irls(st.x, st.p, rows, st.cols, y, warm);
+    const res = irls(x, st.p, rows, st.cols, y, warm);
     if (!res) return -Infinity;
     warm = res.beta;
     let s = lgamma(N + 1) - lgamma(N - n + 1);

@@ -53,7 +53,7 @@ export function selectAll(table: CaptureTable | Prepared, criterion: Criterion =
   const fits: LoglinearFit[] = [];
   const refused: { formula: string; reason: string }[] = [];
   for (const m of models) {
-    const r = fitLoglinear(prep, m);
+    const r = fitLoglinear(prep, m, { detail: false });
     if (r.ok) fits.push(r);
     else refused.push({ formula: r.formula, reason: r.reason });
   }
@@ -74,7 +74,7 @@ export function selectStepwise(table: CaptureTable | Prepared, criterion: Criter
   const fit = (m: Model): LoglinearResult => {
     const key = modelKey(m);
     let r = cache.get(key);
-    if (!r) cache.set(key, (r = fitLoglinear(prep, m)));
+    if (!r) cache.set(key, (r = fitLoglinear(prep, m, { detail: false })));
     return r;
   };
   let current = independence(k);
@@ -144,7 +144,7 @@ export function selectPValueStepwise(table: CaptureTable | Prepared, threshold =
       let pstar = 0;
       for (let c = t; c < prep.cells; c = (c + 1) | t) pstar += current.fitted[c]!;
       let p = Math.min(poissonCdf(nstar[j]!, pstar), poissonUpper(nstar[j]! - 1, pstar));
-      const cand = fitLoglinear(prep, closure(k, [...included, t]));
+      const cand = fitLoglinear(prep, closure(k, [...included, t]), { detail: false });
       if (!cand.ok || !cand.strict) {
         if (!cand.ok) refused.push({ formula: cand.formula, reason: cand.reason });
         p = 1;
