@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { SingleBar } from "cli-progress";
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { progressBar } from "../cli/common.ts";
 import { validation, VigilError } from "../core/errors.ts";
 import { estimate, estimateStratified, LCMCR_DEFAULTS, parseCaptureCsv, parseStratifiedCsv, renderStratifiedText, renderSvg, renderText, type EstimateOptions, type PriorN } from "./index.ts";
 
@@ -103,7 +103,7 @@ lists never overlap) is refused with the reason, and the command exits with 1.`,
         ...(flags.chains !== undefined ? { chains: flags.chains } : {}),
         ...(flags.classes !== undefined ? { K: flags.classes } : {}),
       };
-      let bar: SingleBar | null = null;
+      let bar: ReturnType<typeof progressBar> | null = null;
       const opts: EstimateOptions = {
         method: flags.method,
         select: flags.select,
@@ -116,15 +116,11 @@ lists never overlap) is refused with the reason, and the command exits with 1.`,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         lcmcr: lcmcrOpts,
         sensitivity: flags.sensitivity,
-        ...(process.stderr.isTTY && flags.method === "lcmcr"
+        ...(flags.method === "lcmcr"
           ? {
               onProgress: (done: number, total: number) => {
-                if (!bar) {
-                  bar = new SingleBar({ format: "sampling [{bar}] {percentage}% | {value}/{total} iterations", stream: process.stderr, hideCursor: true });
-                  bar.start(total, 0);
-                }
+                bar ??= progressBar("sampling", total);
                 bar.update(done);
-                if (done >= total) bar.stop();
               },
             }
           : {}),
@@ -148,7 +144,7 @@ lists never overlap) is refused with the reason, and the command exits with 1.`,
         if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else process.stdout.write(renderText(report));
       } finally {
-        (bar as SingleBar | null)?.stop();
+        (bar as ReturnType<typeof progressBar> | null)?.stop();
       }
     });
 }
