@@ -195,7 +195,9 @@ function linTicks(lo: number, hi: number): number[] {
 
 function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) for (const m of [1, 2, 5]) {
+  // Over many decades 2 and 5 crowd the axis; keep the powers of ten alone there.
+  const mantissas = Math.log10(hi / lo) > 2.5 ? [1] : [1, 2, 5];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) for (const m of mantissas) {
     const t = m * 10 ** e;
     if (t >= lo && t <= hi) out.push(t);
   }
