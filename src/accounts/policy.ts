@@ -20,7 +20,11 @@ export type Action =
   | "vocab.manage"
   | "search.staff"
   | "export.all"
-  | "import.all";
+  | "import.all"
+  | "vault.read"
+  | "vault.add"
+  | "vault.capture"
+  | "vault.export";
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   "record.read": ["admin", "editor", "researcher", "viewer", "system"],
@@ -38,6 +42,10 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "search.staff": ["admin", "editor", "researcher", "viewer", "system"],
   "export.all": ["admin", "system"],
   "import.all": ["admin", "system"],
+  "vault.read": ["admin", "editor", "researcher", "viewer", "system"],
+  "vault.add": ["admin", "editor", "system"],
+  "vault.capture": ["admin", "editor", "system"],
+  "vault.export": ["admin", "editor", "system"],
 };
 
 export function can(actor: Actor, action: Action): boolean {

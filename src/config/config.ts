@@ -19,6 +19,12 @@ export interface Config {
   worker: boolean;
   /** Trust X-Forwarded-* from a proxy in front. */
   trustProxy: boolean;
+  /** Let the capture worker reach private and loopback addresses (off: captures could read the internal network). */
+  captureAllowPrivate: boolean;
+  /** Hours between liveness re-checks of captured URLs; 0 turns them off. */
+  livenessHours: number;
+  /** Largest evidence upload, in bytes. */
+  uploadMaxBytes: number;
 }
 
 export interface ConfigFlags {
@@ -48,6 +54,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const demo = flags.demo ?? env.VIGIL_DEMO !== "0";
   const worker = flags.worker ?? env.VIGIL_WORKER !== "0";
   const trustProxy = env.VIGIL_TRUST_PROXY === "1";
+  const captureAllowPrivate = env.VIGIL_CAPTURE_ALLOW_PRIVATE === "1";
+  const livenessText = env.VIGIL_LIVENESS_HOURS ?? "24";
+  const livenessHours = Number(livenessText);
+  if (!/^\d+(\.\d+)?$/.test(livenessText)) p.add("VIGIL_LIVENESS_HOURS", `VIGIL_LIVENESS_HOURS must be a number of hours (0 turns re-checks off), not ${JSON.stringify(livenessText)}`);
+  const uploadText = env.VIGIL_UPLOAD_MAX_MB ?? "2048";
+  const uploadMaxBytes = Number(uploadText) * 1024 * 1024;
+  if (!/^\d+$/.test(uploadText) || uploadMaxBytes <= 0) p.add("VIGIL_UPLOAD_MAX_MB", `VIGIL_UPLOAD_MAX_MB must be a whole number of megabytes, not ${JSON.stringify(uploadText)}`);
   p.throwIfAny("the configuration has errors");
-  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy };
+  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy, captureAllowPrivate, livenessHours, uploadMaxBytes };
 }

@@ -1,4 +1,5 @@
 import type { AppDeps } from "./deps.ts";
+import { vaultStartHook } from "../vault/index.ts";
 
 /**
  * Work a capability needs done once the database is ready and before the
@@ -7,4 +8,4 @@ import type { AppDeps } from "./deps.ts";
  */
 export type StartHook = (deps: AppDeps, print: (line: string) => void) => Promise<void>;
 
-export const startHooks: StartHook[] = [];
+export const startHooks: StartHook[] = [vaultStartHook];

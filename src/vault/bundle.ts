@@ -30,18 +30,22 @@ export interface ExportResult {
 
 /**
  * Writes an evidence bundle (docs/bundle-format.md): items with their blobs,
- * their custody events with inclusion proofs, every checkpoint with
- * consistency proofs to the latest, the log's public keys, and a manifest of
+ * their custody events with inclusion proofs, the checkpoint that first
+ * covered each event and the latest one, with consistency proofs, the log's public keys, and a manifest of
  * every file's SHA-256 signed by the log key. Written to a temp file and
  * renamed, so a failed export leaves nothing. The export itself is then
  * recorded as a custody event of each item.
  */
 export async function exportBundle(vault: Vault, out: string, opts: ExportOptions): Promise<ExportResult> {
-  const all = await vault.items.list();
-  const items: Item[] = opts.all ? all : opts.sourceId ? all.filter((i) => i.sourceIds.includes(opts.sourceId!)) : all.filter((i) => opts.itemIds?.includes(i.id));
+  let items: Item[];
+  if (opts.all) items = await vault.items.list();
+  else if (opts.sourceId) {
+    const source = await vault.store.db.selectFrom("records").select(["id", "type"]).where("id", "=", opts.sourceId).executeTakeFirst();
+    if (!source || source.type !== "source") throw new VigilError("not_found", `no Source record ${opts.sourceId}`, { where: { field: "source" } });
+    items = await vault.items.list({ sourceId: opts.sourceId });
+  } else items = await vault.items.list({ ids: opts.itemIds ?? [] });
   if (!opts.all && items.length === 0) throw new VigilError("not_found", opts.sourceId ? `no vault item is linked to source ${opts.sourceId}` : "no items to export");
-  const checkpoint = await vault.checkpoint();
-  const size = vault.log.size;
+  const { note: checkpoint, size } = await vault.currentCheckpoint();
   const zip = new yazl.ZipFile();
   const files: Record<string, { sha256: string; bytes: number }> = {};
   const mtime = new Date();
@@ -54,12 +58,24 @@ export async function exportBundle(vault: Vault, out: string, opts: ExportOption
   addText("keys/wacz-key.txt", `${vault.keys.waczPublicKey}\n`);
   addText("README.txt", "Vigil evidence bundle. Check it offline with `vigil verify <this file>`; the format is described in docs/bundle-format.md of Vigil's source.\n");
   const latestName = `log/checkpoints/${size}`;
-  for (const cp of await vault.log.checkpoints()) {
-    if (cp.size > size) continue;
-    addText(`log/checkpoints/${cp.size}`, cp.size === size ? checkpoint : cp.note);
-    if (cp.size > 0 && cp.size < size) addText(`log/consistency/${cp.size}-${size}`, vault.log.tree.consistencyProof(cp.size, size).map((h) => h.toString("base64")).join("\n") + "\n");
+  const custody = new Map<string, number[]>();
+  for (const item of items) custody.set(item.id, (await vault.custody(item.id)).map((e) => e.index).filter((i) => i < size));
+  // The checkpoint that first covered each exported event (what was signed
+  // when the action was acknowledged), and the latest one.
+  const sizes = await vault.log.checkpointSizes();
+  const wanted = new Set<number>([size]);
+  for (const indexes of custody.values()) {
+    for (const index of indexes) {
+      const first = firstAbove(sizes, index);
+      if (first !== undefined && first <= size) wanted.add(first);
+    }
   }
-  if (!files[latestName]) addText(latestName, checkpoint);
+  for (const cpSize of [...wanted].sort((a, b) => a - b)) {
+    const note = cpSize === size ? checkpoint : await vault.log.checkpointAt(cpSize);
+    if (!note) continue;
+    addText(`log/checkpoints/${cpSize}`, note);
+    if (cpSize > 0 && cpSize < size) addText(`log/consistency/${cpSize}-${size}`, vault.log.tree.consistencyProof(cpSize, size).map((h) => h.toString("base64")).join("\n") + "\n");
+  }
   const manifestItems: { id: string; events: number[] }[] = [];
   let events = 0;
   for (const item of items) {
@@ -73,10 +89,8 @@ export async function exportBundle(vault: Vault, out: string, opts: ExportOption
       files[name] = { sha256: h.digest, bytes: h.size };
       zip.addReadStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), name, { mtime, compress: false, size: h.size });
     }
-    const indexes: number[] = [];
-    for (const { index } of await vault.custody(item.id)) {
-      if (index >= size) continue;
-      indexes.push(index);
+    const indexes = custody.get(item.id) ?? [];
+    for (const index of indexes) {
       events++;
       addText(`log/events/${index}.json`, await vault.log.entry(index));
       addText(`log/proofs/${index}.tlog-proof`, formatTlogProof({ index, proof: vault.log.tree.inclusionProof(index, size), checkpoint }));
@@ -132,4 +146,16 @@ async function hashPrefix(path: string, length: number): Promise<string> {
   const h = createHash("sha256");
   if (length > 0) for await (const c of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) h.update(c);
   return h.digest("hex");
+}
+
+/** The smallest value in a sorted list that is greater than x. */
+function firstAbove(sorted: readonly number[], x: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return sorted[lo];
 }

@@ -29,6 +29,8 @@ export interface Item {
   sourceIds: string[];
   /** Capture quality flags (login wall, bot challenge, empty, HTTP error) when kept anyway. */
   flags: string[];
+  /** Who may see it: staff by default; restricted items need a grant (see the policy module). */
+  confidentiality?: "public" | "staff" | "restricted";
   createdAt: string;
 }
 
@@ -52,6 +54,8 @@ export interface CustodyEvent {
   method: string;
   tool: { name: string; version: string };
   sourceUrl?: string;
+  /** For `linked` events: the Source record the item was linked to. */
+  source?: string;
   /** Role → `sha256:` digest: what the event saw or produced. */
   hashes: Record<string, string>;
   notes?: string;

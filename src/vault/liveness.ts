@@ -1,4 +1,6 @@
 import { VigilError } from "../core/errors.ts";
+import type { Ctx } from "../core/context.ts";
+import { authorize } from "../accounts/index.ts";
 import { custodyEvent, type Item } from "./custody.ts";
 import { decodeBodyBytes } from "./capture/assess.ts";
 import { rawFetch } from "./capture/raw-fetch.ts";
@@ -16,20 +18,35 @@ export interface LivenessResult {
   recorded: boolean;
 }
 
+export interface LivenessOptions {
+  itemIds?: string[];
+  allowPrivate?: boolean;
+  /** Who the custody record names (default: the acting user's id). */
+  actor?: string;
+  timeoutMs?: number;
+  /**
+   * What a network failure (timeout, refused, unresolvable) means: `gone`
+   * records the page as unreachable; `throw` lets the caller retry first
+   * (the worker does, and records `gone` on its last attempt).
+   */
+  onNetworkError?: "gone" | "throw";
+}
+
 /**
- * Re-checks the URLs of web captures (the worker calls this on a schedule).
+ * Re-checks the URLs of web captures (the worker does this on a schedule).
  * A page that disappeared or changed since the last known state is recorded
  * as a custody event: the deletion is evidence too. An unchanged page is
  * reported but not logged, so the log grows only with news.
  */
-export async function checkLiveness(vault: Vault, opts: { itemIds?: string[]; allowPrivate?: boolean; actor?: string; timeoutMs?: number } = {}): Promise<LivenessResult[]> {
-  const items = (await vault.items.list()).filter((i) => i.kind === "web_capture" && i.sourceUrl && (!opts.itemIds || opts.itemIds.includes(i.id)));
+export async function checkLiveness(ctx: Ctx, vault: Vault, opts: LivenessOptions = {}): Promise<LivenessResult[]> {
+  authorize(ctx.actor, "vault.capture");
+  const items = (await vault.items.list({ kind: "web_capture", ...(opts.itemIds ? { ids: opts.itemIds } : {}) })).filter((i) => i.sourceUrl);
   const out: LivenessResult[] = [];
-  for (const item of items) out.push(await checkOne(vault, item, opts));
+  for (const item of items) out.push(await checkOne(vault, item, { ...opts, actor: opts.actor ?? ctx.actor.id }));
   return out;
 }
 
-async function checkOne(vault: Vault, item: Item, opts: { allowPrivate?: boolean; actor?: string; timeoutMs?: number }): Promise<LivenessResult> {
+async function checkOne(vault: Vault, item: Item, opts: LivenessOptions & { actor: string }): Promise<LivenessResult> {
   const url = item.sourceUrl!;
   const history = await vault.custody(item.id);
   let baseline: string | undefined;
@@ -58,7 +75,8 @@ async function checkOne(vault: Vault, item: Item, opts: { allowPrivate?: boolean
       detail = state === "unchanged" ? "same content as last recorded" : `content differs from the last recorded state (status ${status})`;
     }
   } catch (err) {
-    if (err instanceof VigilError && err.code === "forbidden") throw err;
+    if (err instanceof VigilError && (err.code === "forbidden" || err.code === "validation")) throw err;
+    if (opts.onNetworkError === "throw") throw err;
     state = "gone";
     detail = `unreachable: ${(err as Error).message}`;
   }
@@ -68,7 +86,7 @@ async function checkOne(vault: Vault, item: Item, opts: { allowPrivate?: boolean
       custodyEvent({
         item: item.id,
         type: state === "gone" ? "liveness_gone" : "liveness_changed",
-        actor: opts.actor ?? "liveness-check",
+        actor: opts.actor,
         method: "scheduled re-check of the captured URL",
         tool: TOOL,
         sourceUrl: url,

@@ -1,43 +1,183 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
+import multipart from "@fastify/multipart";
+import { makeCtx } from "../core/context.ts";
+import { VigilError } from "../core/errors.ts";
+import type { Config } from "../config/index.ts";
 import type { Vault } from "./vault.ts";
 import { parseTilePath, tileBytes, encodeEntryBundle, TILE_WIDTH } from "./tlog/tiles.ts";
-import { parseCheckpoint } from "./tlog/checkpoint.ts";
+import { requestActor } from "./http/actor.ts";
+import type { BlobRef } from "./custody.ts";
+import { addEvidence, getCaptureRequest, getEvidence, receiveEvidence, requestCapture, vaultFor } from "./use-cases.ts";
+
+export interface VaultRoutesOptions {
+  /** The vault to serve (default: the store's, opened once per process). */
+  vault?: Vault;
+  logPrefix?: string;
+}
+
+/** The log's origin for a new vault: the public host, when configured. */
+export function defaultOriginFor(config: Config | undefined): string | undefined {
+  if (!config?.publicUrl) return undefined;
+  return `${new URL(config.publicUrl).host}/vault`;
+}
+
+function configOf(app: FastifyInstance): Config | undefined {
+  return app.hasDecorator("deps") ? app.deps.config : undefined;
+}
+
+const DEFAULT_UPLOAD_MAX = 2048 * 1024 * 1024;
 
 /**
- * Public, read-only routes: the log's public keys at a well-known URL, and
- * the log itself as C2SP tlog-tiles (checkpoint, tiles, entry bundles) so
- * anyone can mirror and audit it. Register with `{ vault, prefix }`.
+ * The vault over HTTP.
+ *
+ * Public and read-only: the log's public keys at a well-known URL, and the
+ * log as C2SP tlog-tiles (checkpoint, tiles, entry bundles) for every
+ * checkpoint ever signed, so anyone can mirror and audit it.
+ *
+ * Staff JSON under /api/vault, each guarded by the policy through its use
+ * case: upload (multipart, streamed into the blob store under a size limit),
+ * an item with its custody records and proof receipt, and capture requests
+ * run by the worker.
  */
-export const vaultRoutes: FastifyPluginAsync<{ vault: Vault; logPrefix?: string }> = async (app, opts) => {
-  const { vault } = opts;
+export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, opts) => {
   const base = opts.logPrefix ?? "/log";
+  const config = configOf(app);
+  const defaultOrigin = defaultOriginFor(config);
+  const getVault = (): Promise<Vault> => (opts.vault ? Promise.resolve(opts.vault) : vaultFor(app.deps.store, defaultOrigin ? { defaultOrigin } : {}));
+  // The log is static, public data any mirror or browser-based verifier may fetch.
+  const publicLog = (reply: FastifyReply, cache: string): FastifyReply => reply.header("cache-control", cache).header("access-control-allow-origin", "*");
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (req.url.startsWith(`${base}/`) || req.url === "/.well-known/vigil-log-key") reply.header("cross-origin-resource-policy", "cross-origin");
+    return payload;
+  });
 
   app.get("/.well-known/vigil-log-key", async (_req, reply) => {
+    const vault = await getVault();
     const lines = vault.keys.logKeys.map((k) => `${k.vkey}${k.retired ? ` retired ${k.retired}` : ""}`);
-    return reply.type("text/plain; charset=utf-8").header("cache-control", "public, max-age=300").send(lines.join("\n") + "\n");
+    return publicLog(reply, "public, max-age=300").type("text/plain; charset=utf-8").send(lines.join("\n") + "\n");
   });
 
   app.get(`${base}/checkpoint`, async (_req, reply) => {
-    const note = (await vault.log.latestCheckpoint()) ?? (await vault.checkpoint());
-    return reply.type("text/plain; charset=utf-8").header("cache-control", "no-cache, max-age=5").send(note);
+    const vault = await getVault();
+    const { note } = await vault.currentCheckpoint();
+    return publicLog(reply, "no-cache, max-age=5").type("text/plain; charset=utf-8").send(note);
   });
 
   app.get(`${base}/tile/*`, async (req, reply) => {
-    const path = `tile/${(req.params as { "*": string })["*"]}`;
-    const t = parseTilePath(path);
-    const note = await vault.log.latestCheckpoint();
-    const size = note ? parseCheckpoint(note.slice(0, note.lastIndexOf("\n\n") + 1)).size : 0;
+    const t = parseTilePath(`tile/${(req.params as { "*": string })["*"]}`);
     if (!t) return reply.code(404).type("text/plain").send("not a tile path\n");
+    const vault = await getVault();
+    await vault.log.catchUp();
     const span = t.level === "entries" ? 1 : TILE_WIDTH ** t.level;
-    const available = Math.floor(size / span) - t.index * TILE_WIDTH;
-    // Only tiles of signed checkpoints are served: full ones, or the exact partial width.
-    if (available < t.width || (t.width < TILE_WIDTH && available !== t.width)) return reply.code(404).type("text/plain").send("no such tile\n");
+    // A tile exists for a tree size when that tree has exactly this many hashes at the tile's level.
+    const hashes = t.index * TILE_WIDTH + t.width;
+    if (!Number.isSafeInteger(hashes * span * 2)) return reply.code(404).type("text/plain").send("no such tile\n");
+    // Full tiles: any signed tree big enough. Partial tiles: a signed tree whose
+    // size leaves exactly this width, so every published checkpoint keeps its tiles.
+    const signed = t.width === TILE_WIDTH ? (await vault.log.latestCheckpointSize()) >= hashes * span : await vault.log.hasCheckpointBetween(hashes * span, (hashes + 1) * span);
+    if (!signed || hashes * span > vault.log.size) return reply.code(404).type("text/plain").send("no such tile\n");
     let body: Buffer;
     if (t.level === "entries") {
       const entries: Buffer[] = [];
       for await (const e of vault.log.entries(t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width)) entries.push(e);
       body = encodeEntryBundle(entries);
     } else body = tileBytes(vault.log.tree, t);
-    return reply.type("application/octet-stream").header("cache-control", "public, max-age=31536000, immutable").send(body);
+    return publicLog(reply, "public, max-age=31536000, immutable").type("application/octet-stream").send(body);
+  });
+
+  // --- staff JSON ---
+
+  const uploadMax = config?.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX;
+  await app.register(async (upload) => {
+    await upload.register(multipart, {
+      limits: { fileSize: uploadMax, files: 1, fields: 20, fieldSize: 8 * 1024, parts: 21, headerPairs: 100, fieldNameSize: 100 },
+      throwFileSizeLimit: true,
+    });
+    upload.post("/api/vault/items", async (req, reply) => {
+      const vault = await getVault();
+      const ctx = makeCtx(vault.store, await requestActor(req));
+      if (!req.isMultipart()) throw new VigilError("unsupported", "send the file as multipart/form-data with a `file` part");
+      const fields = new Map<string, string[]>();
+      let original: BlobRef | undefined;
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === "file") {
+            if (part.fieldname !== "file") throw new VigilError("validation", `unexpected file part ${JSON.stringify(part.fieldname)}; send the evidence as \`file\``, { where: { field: part.fieldname } });
+            original = await receiveEvidence(ctx, vault, part.file, { filename: part.filename, maxBytes: uploadMax });
+          } else fields.set(part.fieldname, [...(fields.get(part.fieldname) ?? []), String(part.value)]);
+        }
+      } catch (err) {
+        // Refused uploads close the connection rather than read the rest of a large body.
+        reply.header("connection", "close");
+        throw translateMultipartError(err, uploadMax);
+      }
+      if (!original) throw new VigilError("validation", "no file in the upload", { where: { field: "file" } });
+      const one = (name: string): string | undefined => fields.get(name)?.[0]?.trim() || undefined;
+      const known = new Set(["sourceId", "notes", "sourceUrl", "title", "confidentiality"]);
+      for (const name of fields.keys()) if (!known.has(name)) throw new VigilError("validation", `unknown field ${JSON.stringify(name)}`, { where: { field: name } });
+      const notes = one("notes");
+      const sourceUrl = one("sourceUrl");
+      const title = one("title");
+      const confidentiality = one("confidentiality");
+      const { item, events } = await addEvidence(ctx, vault, original, {
+        sourceIds: (fields.get("sourceId") ?? []).map((s) => s.trim()).filter(Boolean),
+        ...(notes ? { notes } : {}),
+        ...(sourceUrl ? { sourceUrl } : {}),
+        ...(title ? { title } : {}),
+        ...(confidentiality ? { confidentiality } : {}),
+      });
+      return reply.code(201).send({ item, events: events.map((e) => ({ index: e.index, type: e.event.type, at: e.event.at })) });
+    });
+  });
+
+  app.get("/api/vault/items/:id", async (req) => {
+    const vault = await getVault();
+    const ctx = makeCtx(vault.store, await requestActor(req));
+    return getEvidence(ctx, vault, (req.params as { id: string }).id);
+  });
+
+  app.post(
+    "/api/vault/captures",
+    {
+      schema: {
+        body: {
+          type: "object",
+          required: ["url"],
+          additionalProperties: false,
+          properties: {
+            url: { type: "string", minLength: 1, maxLength: 8000 },
+            rendered: { type: "boolean" },
+            keepFlagged: { type: "boolean" },
+            notes: { type: "string", maxLength: 4000 },
+            sourceIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 100 } },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const vault = await getVault();
+      const ctx = makeCtx(vault.store, await requestActor(req));
+      const body = req.body as { url: string; rendered?: boolean; keepFlagged?: boolean; notes?: string; sourceIds?: string[] };
+      const capture = await requestCapture(ctx, { ...body, allowPrivate: config?.captureAllowPrivate === true });
+      return reply.code(202).header("location", `/api/vault/captures/${capture.id}`).send(capture);
+    },
+  );
+
+  app.get("/api/vault/captures/:id", async (req) => {
+    const vault = await getVault();
+    const ctx = makeCtx(vault.store, await requestActor(req));
+    return getCaptureRequest(ctx, (req.params as { id: string }).id);
   });
 };
+
+/** Multipart refusals as typed errors with a clear message. */
+function translateMultipartError(err: unknown, max: number): unknown {
+  if (err instanceof VigilError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === "FST_REQ_FILE_TOO_LARGE") return new VigilError("too_large", `the file exceeds the upload limit of ${max} bytes; nothing was stored`, { cause: err });
+  if (code === "FST_FILES_LIMIT") return new VigilError("validation", "one file per upload", { where: { field: "file" }, cause: err });
+  if (code === "FST_FIELDS_LIMIT" || code === "FST_PARTS_LIMIT") return new VigilError("validation", "too many fields in the upload", { cause: err });
+  if (code === "FST_PROTO_VIOLATION") return new VigilError("validation", "forbidden field name", { cause: err });
+  if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return new VigilError("unsupported", "send the file as multipart/form-data", { cause: err });
+  return err;
+}

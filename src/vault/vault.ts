@@ -2,26 +2,45 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { basename, join } from "node:path";
-import sharp from "sharp";
+import type { Readable } from "node:stream";
+import type { Kysely } from "kysely";
 import { VigilError, conflict } from "../core/errors.ts";
+import type { Ctx } from "../core/context.ts";
+import type { CoreTables, Store } from "../store/index.ts";
 import { LocalBlobStore } from "./blob/local-blob-store.ts";
 import type { BlobStore } from "./blob/blob-store.ts";
-import { FileItemRepository, type ItemRepository } from "./items.ts";
-import { FileLog } from "./tlog/file-log.ts";
 import { formatTlogProof, parseCheckpoint } from "./tlog/checkpoint.ts";
 import { openNote } from "./tlog/note.ts";
 import { loadKeys, signWaczHash, type VaultKeys } from "./keys.ts";
-import { custodyEvent, decodeEvent, encodeEvent, newItemId, type BlobRef, type CustodyEvent, type DerivedRole, type Item } from "./custody.ts";
+import { custodyEvent, decodeEvent, encodeEvent, newItemId, type BlobRef, type CustodyEvent, type Item } from "./custody.ts";
+import { DbLog } from "./db/db-log.ts";
+import { ItemRepository, itemToRow } from "./db/item-repo.ts";
+import { vaultDb, type VaultDb } from "./db/tables.ts";
+import { deriveCopies } from "./derive.ts";
+import { repairOnOpen, type OpenReport } from "./db/check.ts";
 
 export const VIGIL_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 export const TOOL = { name: "vigil", version: VIGIL_VERSION };
 export const DEFAULT_ORIGIN = "vigil.invalid/vault";
 
+/** The steps of a vault transaction, in order; tests inject failures between them. */
+export type VaultStep = "item" | "log" | "custody" | "link" | "checkpoint";
+
+export interface VaultHooks {
+  /** Called after each step, inside the transaction; throwing rolls it all back. */
+  afterStep?: (step: VaultStep) => void | Promise<void>;
+}
+
 export interface VaultOptions {
-  dataDir: string;
-  /** Log origin and key name, e.g. `evidence.example.org/vault`. */
+  store: Store;
+  /** Log origin and key name, e.g. `evidence.example.org/vault`; must equal the one fixed at first use. */
   origin?: string;
+  /** The origin to fix at first use when none is given (default `vigil.invalid/vault`). */
+  defaultOrigin?: string;
   maxBlobBytes?: number;
+  /** Another blob store implementation over a local folder (tests inject faults with it). */
+  blobs?: LocalBlobStore;
+  hooks?: VaultHooks;
 }
 
 /** One custody record with its place in the log. */
@@ -31,27 +50,102 @@ export interface LoggedEvent {
 }
 
 /**
- * The vault: blobs, items, the custody log and the keys, in one data folder.
- * Use cases (add a file, capture a page, export) are functions over it.
+ * One vault transaction: items, custody records (log leaves and their index
+ * rows), Source links and anything else written through `db` (records, jobs)
+ * commit together with the checkpoint that covers them, or not at all.
  */
-export class Vault {
-  private byItem = new Map<string, number[]>();
+export class VaultTx {
+  private appendedCount = 0;
 
-  private constructor(
-    readonly dataDir: string,
-    readonly blobs: LocalBlobStore,
-    readonly items: ItemRepository,
-    readonly log: FileLog,
-    readonly keys: VaultKeys,
+  constructor(
+    readonly db: Kysely<CoreTables>,
+    private readonly vault: Vault,
   ) {}
 
+  get vdb(): VaultDb {
+    return vaultDb(this.db);
+  }
+
+  /** True once this transaction has added log leaves. */
+  get appended(): boolean {
+    return this.appendedCount > 0;
+  }
+
+  /** A use-case context running inside this transaction. */
+  ctx(base: Ctx): Ctx {
+    return { ...base, db: this.db, inTransaction: true };
+  }
+
+  /** Stores a new item whose blobs are already in the blob store. */
+  async insertItem(item: Item, createdBy: string): Promise<void> {
+    for (const ref of [item.original, ...item.derived]) if (!(await this.vault.blobs.stat(ref.digest))) throw conflict(`blob ${ref.digest} is not stored`);
+    await this.vdb.insertInto("vault_items").values(itemToRow(item, createdBy)).execute();
+    await this.vault.step("item");
+  }
+
+  /** Appends custody records: each is one log leaf and one `vault_custody` row. */
+  async record(events: readonly CustodyEvent[]): Promise<LoggedEvent[]> {
+    if (events.length === 0) return [];
+    const indexes = await this.vault.log.appendInTransaction(this.vdb, events.map(encodeEvent));
+    this.appendedCount += indexes.length;
+    await this.vault.step("log");
+    const rows = events.map((e, k) => ({ log_index: indexes[k]!, item_id: e.item, type: e.type, at: e.at, actor: e.actor }));
+    for (let i = 0; i < rows.length; i += 500) await this.vdb.insertInto("vault_custody").values(rows.slice(i, i + 500)).execute();
+    await this.vault.step("custody");
+    return indexes.map((index, k) => ({ index, event: events[k]! }));
+  }
+
+  /**
+   * Links an item to a Source record (its evidence) and records the link as a
+   * custody event; linking twice is a no-op. The Source must exist.
+   */
+  async link(itemId: string, sourceId: string, actor: string, at: Date = new Date()): Promise<LoggedEvent | undefined> {
+    const source = await this.db.selectFrom("records").select(["id", "type", "status", "merged_into"]).where("id", "=", sourceId).executeTakeFirst();
+    if (!source || source.type !== "source") throw new VigilError("validation", `${sourceId} is not a Source record`, { where: { field: "sourceId" } });
+    if (source.status === "merged") throw conflict(`${sourceId} was merged into ${source.merged_into ?? "another record"}`);
+    const done = await this.vdb.selectFrom("vault_evidence").select("item_id").where("source_id", "=", sourceId).where("item_id", "=", itemId).executeTakeFirst();
+    if (done) return undefined;
+    await this.vdb.insertInto("vault_evidence").values({ source_id: sourceId, item_id: itemId, linked_at: at.toISOString(), linked_by: actor }).execute();
+    await this.vault.step("link");
+    const [logged] = await this.record([custodyEvent({ item: itemId, type: "linked", at, actor, method: "linked as evidence of a Source record", tool: TOOL, source: sourceId, hashes: {} })]);
+    return logged;
+  }
+}
+
+/**
+ * The vault: blobs in a folder, keys in files, and items, custody records
+ * and the transparency log in the database. Use cases (add a file, capture
+ * a page, export) are functions over it; one instance per store per process
+ * (see `vaultFor`).
+ */
+export class Vault {
+  readonly items: ItemRepository;
+  /** What opening found and repaired. */
+  openReport: OpenReport = { repaired: [] };
+
+  private constructor(
+    readonly store: Store,
+    readonly blobs: LocalBlobStore,
+    readonly log: DbLog,
+    readonly keys: VaultKeys,
+    private readonly hooks: VaultHooks,
+  ) {
+    this.items = new ItemRepository(() => vaultDb(this.store.db));
+  }
+
+  /**
+   * Opens the vault of a store: loads the log, checks it against its latest
+   * signed checkpoint (refusing to go on if the log was rewritten or
+   * truncated), and repairs what an interrupted writer can leave behind.
+   */
   static async open(opts: VaultOptions): Promise<Vault> {
-    const origin = opts.origin ?? DEFAULT_ORIGIN;
-    const root = join(opts.dataDir, "vault");
-    const keys = await loadKeys(opts.dataDir, origin);
-    const log = await FileLog.open(join(root, "log"), origin);
-    const v = new Vault(opts.dataDir, new LocalBlobStore(join(root, "blobs"), opts.maxBlobBytes ? { maxBytes: opts.maxBlobBytes } : {}), new FileItemRepository(join(root, "items")), log, keys);
-    await v.indexLog(0);
+    const origin = await fixOrigin(opts.store, opts.origin, opts.defaultOrigin);
+    const root = join(opts.store.dataDir, "vault");
+    const keys = await loadKeys(opts.store.dataDir, origin);
+    const log = await DbLog.open(opts.store, origin);
+    const blobs = opts.blobs ?? new LocalBlobStore(join(root, "blobs"), opts.maxBlobBytes ? { maxBytes: opts.maxBlobBytes } : {});
+    const v = new Vault(opts.store, blobs, log, keys, opts.hooks ?? {});
+    v.openReport = await repairOnOpen(v);
     return v;
   }
 
@@ -59,42 +153,76 @@ export class Vault {
     return this.keys.origin;
   }
 
-  private async indexLog(from: number): Promise<void> {
-    let i = from;
-    for await (const bytes of this.log.entries(from)) {
-      const e = decodeEvent(bytes);
-      const list = this.byItem.get(e.item) ?? [];
-      list.push(i++);
-      this.byItem.set(e.item, list);
-    }
+  get db(): VaultDb {
+    return vaultDb(this.store.db);
   }
 
-  /** Appends custody events to the log (durably) and signs a new checkpoint. */
+  /** @internal Runs the test hook after a step. */
+  async step(step: VaultStep): Promise<void> {
+    await this.hooks.afterStep?.(step);
+  }
+
+  /**
+   * Runs fn in one database transaction. Log leaves it appends are covered
+   * by a checkpoint signed and stored in the same transaction, so whatever
+   * commits is already signed; if anything throws, nothing is kept.
+   */
+  async transact<T>(fn: (tx: VaultTx) => Promise<T>, options: { checkpoint?: boolean } = {}): Promise<T> {
+    return this.log.exclusive(async () => {
+      await this.log.catchUpLocked();
+      try {
+        const out = await this.store.transaction(async (trx) => {
+          const tx = new VaultTx(trx, this);
+          const result = await fn(tx);
+          if (tx.appended || options.checkpoint) {
+            await this.log.checkpointInTransaction(tx.vdb, this.keys.logSigner);
+            await this.step("checkpoint");
+          }
+          return result;
+        });
+        this.log.commitPending();
+        return out;
+      } catch (err) {
+        this.log.rollbackPending();
+        throw err;
+      }
+    });
+  }
+
+  /** Appends custody events in their own transaction, with a signed checkpoint. */
   async record(events: CustodyEvent[]): Promise<LoggedEvent[]> {
-    const before = this.log.size;
-    const indexes = await this.log.append(events.map(encodeEvent));
-    // Another writer may have appended before us: index whatever is new.
-    if (indexes[0] !== before) await this.indexLog(before);
-    else
-      indexes.forEach((index, k) => {
-        const list = this.byItem.get(events[k]!.item) ?? [];
-        list.push(index);
-        this.byItem.set(events[k]!.item, list);
-      });
-    await this.log.checkpoint(this.keys.logSigner);
-    return indexes.map((index, k) => ({ index, event: events[k]! }));
+    return this.transact((tx) => tx.record(events));
   }
 
   /** Custody events of an item, in log order. */
-  async custody(itemId: string): Promise<LoggedEvent[]> {
-    const out: LoggedEvent[] = [];
-    for (const index of this.byItem.get(itemId) ?? []) out.push({ index, event: decodeEvent(await this.log.entry(index)) });
-    return out;
+  async custody(itemId: string, db: VaultDb = this.db): Promise<LoggedEvent[]> {
+    const rows = await db
+      .selectFrom("vault_custody")
+      .innerJoin("vault_log", "vault_log.idx", "vault_custody.log_index")
+      .select(["vault_custody.log_index", "vault_log.entry"])
+      .where("vault_custody.item_id", "=", itemId)
+      .orderBy("vault_custody.log_index")
+      .execute();
+    return rows.map((r) => ({ index: Number(r.log_index), event: decodeEvent(r.entry) }));
   }
 
-  /** Signs a checkpoint of the log as it is now. */
+  /**
+   * The latest signed checkpoint, with the tree caught up to it. Signs one
+   * when there is none yet (an empty log) or the log is ahead of it.
+   */
   async checkpoint(): Promise<string> {
-    return this.log.checkpoint(this.keys.logSigner);
+    await this.log.catchUp();
+    const size = await this.log.latestCheckpointSize();
+    const note = await this.log.latestCheckpoint();
+    if (note && size >= this.log.size) return note;
+    return this.transact(async (tx) => this.log.checkpointInTransaction(tx.vdb, this.keys.logSigner), { checkpoint: false });
+  }
+
+  /** The latest checkpoint's note and size. */
+  async currentCheckpoint(): Promise<{ note: string; size: number }> {
+    const note = await this.checkpoint();
+    const { text } = openNote(note, this.keys.logVerifiers);
+    return { note, size: parseCheckpoint(text).size };
   }
 
   /**
@@ -102,78 +230,85 @@ export class Vault {
    * with a c2sp.org/tlog-proof@v1 inclusion proof against the latest signed
    * checkpoint, and the log's public keys.
    */
-  async receipt(itemId: string): Promise<{ item: Item; origin: string; keys: string[]; events: { index: number; entry: string; proof: string }[] }> {
+  async receipt(itemId: string): Promise<{ item: Item; origin: string; keys: string[]; checkpoint: string; events: { index: number; entry: string; proof: string }[] }> {
     const item = await this.items.get(itemId);
-    let note = await this.log.latestCheckpoint();
-    if (!note) note = await this.checkpoint();
-    const { text } = openNote(note, this.keys.logVerifiers);
-    const size = parseCheckpoint(text).size;
+    const { note, size } = await this.currentCheckpoint();
     const events = [];
-    for (const { index } of await this.custody(itemId)) {
+    for (const { index, event } of await this.custody(itemId)) {
       if (index >= size) continue;
-      events.push({ index, entry: (await this.log.entry(index)).toString("utf8"), proof: formatTlogProof({ index, proof: this.log.tree.inclusionProof(index, size), checkpoint: note }) });
+      events.push({ index, entry: encodeEvent(event).toString("utf8"), proof: formatTlogProof({ index, proof: this.log.tree.inclusionProof(index, size), checkpoint: note }) });
     }
-    return { item, origin: this.origin, keys: this.keys.logKeys.map((k) => k.vkey), events };
+    return { item, origin: this.origin, keys: this.keys.logKeys.map((k) => k.vkey), checkpoint: note, events };
   }
 
   /**
-   * Adds a file as a new item: the original is stored untouched; for images a
-   * public copy without metadata and a thumbnail are derived. Nothing is
-   * recorded unless every blob is stored.
+   * Stores content as the original of a new item, streaming it into the blob
+   * store (size limit applies); nothing is recorded yet.
    */
-  async addFile(path: string, opts: { actor: string; notes?: string; sourceIds?: string[]; sourceUrl?: string; mediaType?: string; title?: string }): Promise<{ item: Item; events: LoggedEvent[] }> {
-    const s = await stat(path).catch(() => undefined);
-    if (!s?.isFile()) throw new VigilError("not_found", `no such file: ${path}`);
-    const stored = await this.blobs.put(createReadStream(path, { highWaterMark: 1024 * 1024 }));
-    const original: BlobRef = { digest: stored.digest, size: stored.size, mediaType: opts.mediaType ?? (await sniffMediaType(this.blobs.localPath(stored.digest))), filename: basename(path) };
+  async storeOriginal(content: Readable | AsyncIterable<Uint8Array> | Uint8Array, opts: { maxBytes?: number; filename?: string; mediaType?: string } = {}): Promise<BlobRef> {
+    const stored = await this.blobs.put(content, opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {});
+    return { digest: stored.digest, size: stored.size, mediaType: opts.mediaType ?? (await sniffMediaType(this.blobs.localPath(stored.digest))), ...(opts.filename ? { filename: safeFilename(opts.filename) } : {}) };
+  }
+
+  /**
+   * Makes an item of an original already in the blob store: derives public
+   * copies where it can, then commits the item, its custody records and its
+   * Source links in one transaction.
+   */
+  async addOriginal(original: BlobRef, opts: { actor: string; notes?: string; sourceIds?: string[]; sourceUrl?: string; title?: string; confidentiality?: Item["confidentiality"]; method?: string }): Promise<{ item: Item; events: LoggedEvent[] }> {
     const id = newItemId();
+    const at = new Date();
+    const derived = await deriveCopies(this.blobs, original);
     const item: Item = {
       id,
       kind: "file",
       original,
-      derived: [],
+      derived: derived.copies,
       ...(opts.title ? { title: opts.title } : {}),
       ...(opts.sourceUrl ? { sourceUrl: opts.sourceUrl } : {}),
-      sourceIds: opts.sourceIds ?? [],
+      sourceIds: [],
       flags: [],
-      createdAt: new Date().toISOString(),
+      confidentiality: opts.confidentiality ?? "staff",
+      createdAt: at.toISOString(),
     };
     const events = [
-      custodyEvent({ item: id, type: "acquired", actor: opts.actor, method: "upload of a file", tool: TOOL, hashes: { original: original.digest }, ...(opts.sourceUrl ? { sourceUrl: opts.sourceUrl } : {}), ...(opts.notes ? { notes: opts.notes } : {}) }),
+      custodyEvent({ item: id, type: "acquired", at, actor: opts.actor, method: opts.method ?? "upload of a file", tool: TOOL, hashes: { original: original.digest }, ...(opts.sourceUrl ? { sourceUrl: opts.sourceUrl } : {}), ...(opts.notes ? { notes: opts.notes } : {}) }),
     ];
-    if (original.mediaType.startsWith("image/")) {
-      const derived = await this.deriveImageCopies(this.blobs.localPath(original.digest));
-      item.derived.push(...derived);
-      if (derived.length > 0) {
-        events.push(custodyEvent({ item: id, type: "derived", actor: opts.actor, method: "public copy without metadata (EXIF, GPS, author) and thumbnail", tool: { name: "sharp", version: sharp.versions.sharp ?? "unknown" }, hashes: { original: original.digest, ...Object.fromEntries(derived.map((d) => [d.role, d.digest])) } }));
+    if (derived.copies.length > 0) {
+      events.push(custodyEvent({ item: id, type: "derived", at, actor: opts.actor, method: derived.method, tool: derived.tool, hashes: { original: original.digest, ...Object.fromEntries(derived.copies.map((d) => [d.role, d.digest])) } }));
+    }
+    const logged = await this.commitItem(item, events, { createdBy: opts.actor, sourceIds: opts.sourceIds ?? [] });
+    return { item: { ...item, sourceIds: [...new Set(opts.sourceIds ?? [])] }, events: logged };
+  }
+
+  /**
+   * Adds a file as a new item: the original is stored untouched; public
+   * copies without metadata are derived where possible. Nothing is recorded
+   * unless every blob is stored.
+   */
+  async addFile(path: string, opts: { actor: string; notes?: string; sourceIds?: string[]; sourceUrl?: string; mediaType?: string; title?: string; confidentiality?: Item["confidentiality"] }): Promise<{ item: Item; events: LoggedEvent[] }> {
+    const s = await stat(path).catch(() => undefined);
+    if (!s?.isFile()) throw new VigilError("not_found", `no such file: ${path}`);
+    const original = await this.storeOriginal(createReadStream(path, { highWaterMark: 1024 * 1024 }), { filename: basename(path), ...(opts.mediaType ? { mediaType: opts.mediaType } : {}) });
+    return this.addOriginal(original, opts);
+  }
+
+  /**
+   * Stores a finished item whose blobs are already in the blob store, with
+   * its events and Source links, in one transaction. `extra` runs inside the
+   * same transaction (a capture creates or updates its Source there).
+   */
+  async commitItem(item: Item, events: CustodyEvent[], opts: { createdBy: string; sourceIds?: string[]; extra?: (tx: VaultTx) => Promise<void> }): Promise<LoggedEvent[]> {
+    return this.transact(async (tx) => {
+      await tx.insertItem(item, opts.createdBy);
+      const logged = await tx.record(events);
+      for (const sourceId of new Set(opts.sourceIds ?? [])) {
+        const l = await tx.link(item.id, sourceId, opts.createdBy);
+        if (l) logged.push(l);
       }
-    }
-    await this.items.save(item);
-    return { item, events: await this.record(events) };
-  }
-
-  /** Public copy (metadata stripped, orientation applied) and a 320 px thumbnail. */
-  private async deriveImageCopies(path: string): Promise<(BlobRef & { role: DerivedRole })[]> {
-    try {
-      const pub = await sharp(path, { failOn: "error" }).rotate().jpeg({ quality: 90 }).toBuffer();
-      const thumb = await sharp(path, { failOn: "error" }).rotate().resize({ width: 320, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer();
-      const a = await this.blobs.put(pub);
-      const b = await this.blobs.put(thumb);
-      return [
-        { role: "public_copy", digest: a.digest, size: a.size, mediaType: "image/jpeg" },
-        { role: "thumbnail", digest: b.digest, size: b.size, mediaType: "image/jpeg" },
-      ];
-    } catch {
-      // Not an image sharp can read: the original is kept, no copies are made.
-      return [];
-    }
-  }
-
-  /** Stores a finished item whose blobs are already in the blob store, with its events. */
-  async commitItem(item: Item, events: CustodyEvent[]): Promise<LoggedEvent[]> {
-    for (const ref of [item.original, ...item.derived]) if (!(await this.blobs.stat(ref.digest))) throw conflict(`blob ${ref.digest} is not stored`);
-    await this.items.save(item);
-    return this.record(events);
+      await opts.extra?.(tx);
+      return logged;
+    });
   }
 
   /** Signs a WACZ datapackage hash with the vault's WACZ key. */
@@ -187,7 +322,34 @@ export class Vault {
   }
 }
 
-async function sniffMediaType(path: string): Promise<string> {
+/**
+ * The log's origin is fixed the first time a vault is opened on a database:
+ * a different one later would make every earlier checkpoint unverifiable.
+ */
+async function fixOrigin(store: Store, requested: string | undefined, fallback: string | undefined): Promise<string> {
+  return store.transaction(async (trx) => {
+    const db = vaultDb(trx);
+    const row = await db.selectFrom("vault_meta").select("value").where("key", "=", "origin").executeTakeFirst();
+    if (row) {
+      if (requested !== undefined && requested !== row.value) throw new VigilError("conflict", `this vault's log is named ${row.value}; it cannot be opened as ${requested}`);
+      return row.value;
+    }
+    const origin = requested ?? fallback ?? DEFAULT_ORIGIN;
+    if (!/^[\x21-\x7e]+$/.test(origin) || origin.includes("+")) throw new VigilError("validation", `a log origin is printable ASCII without spaces or "+", not ${JSON.stringify(origin)}`, { where: { field: "origin" } });
+    await db.insertInto("vault_meta").values({ key: "origin", value: origin }).execute();
+    return origin;
+  });
+}
+
+/** A file name kept as metadata only (blobs are stored by hash): no folders, no control characters, bounded. */
+export function safeFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  const clean = base.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim().slice(0, 255);
+  return clean === "." || clean === ".." ? "" : clean;
+}
+
+/** A media type from the first bytes (the client's claim is not trusted). */
+export async function sniffMediaType(path: string): Promise<string> {
   const fh = createReadStream(path, { start: 0, end: 15 });
   const parts: Buffer[] = [];
   for await (const c of fh as AsyncIterable<Buffer>) parts.push(c);
@@ -200,4 +362,3 @@ async function sniffMediaType(path: string): Promise<string> {
   if (b.subarray(0, 4).toString("latin1") === "WARC" || (b[0] === 0x1f && b[1] === 0x8b)) return b[0] === 0x1f ? "application/gzip" : "application/warc";
   return "application/octet-stream";
 }
-

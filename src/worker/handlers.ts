@@ -1,7 +1,12 @@
 import type { JobHandler } from "./worker.ts";
+import { CAPTURE_JOB, LIVENESS_CHECK_JOB, LIVENESS_JOB, captureJobHandler, livenessCheckHandler, livenessJobHandler } from "../vault/index.ts";
 
 /**
  * Every job kind and what runs it. Each capability adds its handlers here
  * (one import line and one entry), so the worker role stays wiring only.
  */
-export const jobHandlers = new Map<string, JobHandler>([]);
+export const jobHandlers = new Map<string, JobHandler>([
+  [CAPTURE_JOB, captureJobHandler],
+  [LIVENESS_JOB, livenessJobHandler],
+  [LIVENESS_CHECK_JOB, livenessCheckHandler],
+]);

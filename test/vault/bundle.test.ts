@@ -5,21 +5,27 @@ import { join } from "node:path";
 import sharp from "sharp";
 import yauzl from "yauzl";
 import yazl from "yazl";
-import { Vault, captureUrl, exportBundle, verifyBundle, decodeEntryBundle, encodeEntryBundle } from "../../src/vault/index.ts";
+import type { Vault} from "../../src/vault/index.ts";
+import { captureUrl, exportBundle, verifyBundle, decodeEntryBundle, encodeEntryBundle } from "../../src/vault/index.ts";
 import { tempDir } from "./helpers.ts";
+import { makeSource, openTestVault, type OpenedVault } from "./vault-fixture.ts";
 import { startFixtureServer } from "./fixture-server.ts";
 import { rewriteBundle } from "./bundle-helpers.ts";
 
 let fx: Awaited<ReturnType<typeof startFixtureServer>>;
 let t: ReturnType<typeof tempDir>;
 let vault: Vault;
+let opened: OpenedVault;
+const others: OpenedVault[] = [];
 let bundle: string;
 let earlyCheckpoint: string;
 
 before(async () => {
   fx = await startFixtureServer();
   t = tempDir();
-  vault = await Vault.open({ dataDir: join(t.dir, "data"), origin: "vigil.test/vault" });
+  opened = await openTestVault({ origin: "vigil.test/vault" });
+  vault = opened.vault;
+  await makeSource(opened.ctx, "Synthetic test source", "src_test");
   const photo = join(t.dir, "photo.jpg");
   await sharp({ create: { width: 64, height: 48, channels: 3, background: "#884422" } })
     .withExif({ IFD0: { Artist: "Synthetic Author", Copyright: "synthetic" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "35/1 41/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "51/1 25/1 0/1" } })
@@ -27,12 +33,13 @@ before(async () => {
     .toFile(photo);
   await vault.addFile(photo, { actor: "investigator-1", sourceIds: ["src_test"], notes: "synthetic photo" });
   earlyCheckpoint = (await vault.log.latestCheckpoint())!;
-  await captureUrl(vault, `${fx.base}/article`, { actor: "investigator-2", allowPrivate: true, sourceIds: ["src_test"] });
+  await captureUrl(opened.ctx, vault, `${fx.base}/article`, { actor: "investigator-2", allowPrivate: true, sourceIds: ["src_test"] });
   bundle = join(t.dir, "bundle.zip");
   await exportBundle(vault, bundle, { all: true, actor: "exporter" });
 });
 after(async () => {
   await fx.close();
+  for (const o of [opened, ...others]) await o.dispose();
   t.cleanup();
 });
 
@@ -47,7 +54,8 @@ test("the public copy of a photo carries no EXIF, GPS or author; the original is
   assert.doesNotMatch(readFileSync(vault.blobs.localPath(pub.digest)).toString("latin1"), /Synthetic Author|GPS/);
   assert.ok(item!.derived.some((d) => d.role === "thumbnail"));
   const custody = await vault.custody(item!.id);
-  assert.deepEqual(custody.map((c) => c.event.type), ["acquired", "derived", "exported"]);
+  assert.deepEqual(custody.map((c) => c.event.type), ["acquired", "derived", "linked", "exported"]);
+  assert.equal(custody[2]!.event.source, "src_test");
   assert.equal(custody[1]!.event.hashes.public_copy, pub.digest);
 });
 
@@ -56,7 +64,8 @@ test("an exported bundle verifies offline", async () => {
   assert.deepEqual(r.failures, []);
   assert.equal(r.ok, true);
   assert.equal(r.items, 2);
-  assert.equal(r.events, 3);
+  // photo: acquired, derived, linked; capture: captured, linked
+  assert.equal(r.events, 5);
   assert.equal(r.signedBy, vault.keys.logKeys[0]!.vkey);
   const pinned = await verifyBundle(bundle, { trustedKeys: [vault.keys.logKeys[0]!.vkey], trustedCheckpoint: earlyCheckpoint });
   assert.deepEqual(pinned.failures, []);
@@ -132,8 +141,9 @@ test("a removed file, a missing item or a bad proof is named", async () => {
   await rewriteBundle(bundle, bad, (files) => files.set(proofName, Buffer.from(files.get(proofName)!.toString().replace(/\n([A-Za-z0-9+/]{43}=)\n/, "\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"))), vault.keys.logSigner);
   assert.match((await verifyBundle(bad)).failures.join("\n"), /inclusion proof log\/proofs\/\d+\.tlog-proof fails/);
   // A bundle signed by another key is refused when the published key is pinned.
-  const other = await Vault.open({ dataDir: join(t.dir, "other"), origin: "vigil.test/vault" });
-  await rewriteBundle(bundle, bad, () => undefined, other.keys.logSigner);
+  const other = await openTestVault({ origin: "vigil.test/vault" });
+  others.push(other);
+  await rewriteBundle(bundle, bad, () => undefined, other.vault.keys.logSigner);
   assert.match((await verifyBundle(bad, { trustedKeys: [vault.keys.logKeys[0]!.vkey] })).failures.join("\n"), /bundle\.sig: not signed by any known key/);
 });
 
@@ -194,7 +204,9 @@ test("hostile bundles are refused with clear errors", async () => {
 test("a changed byte inside a large stored blob is named too", async () => {
   const big = join(t.dir, "big.bin");
   writeFileSync(big, Buffer.alloc(9 * 1024 * 1024, 0x5a));
-  const v = await Vault.open({ dataDir: join(t.dir, "bigdata") });
+  const o = await openTestVault();
+  others.push(o);
+  const v = o.vault;
   const { item } = await v.addFile(big, { actor: "tester" });
   const out = join(t.dir, "big.zip");
   await exportBundle(v, out, { all: true, actor: "tester" });

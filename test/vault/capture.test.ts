@@ -7,9 +7,11 @@ import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { Vault, captureJob, captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
+import { captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
-import { noChromium, sharedData, tempDir } from "./helpers.ts";
+import { getRecord } from "../../src/records/index.ts";
+import { noChromium, sharedData } from "./helpers.ts";
+import { openTestVault } from "./vault-fixture.ts";
 import { startFixtureServer } from "./fixture-server.ts";
 
 let fx: Awaited<ReturnType<typeof startFixtureServer>>;
@@ -59,12 +61,12 @@ test("private, loopback and special addresses are recognised", () => {
   for (const a of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"]) assert.equal(isPrivateAddress(a), false, a);
 });
 
-test("raw capture: WARC 1.1 with request and response records, redirect hops kept, one custody event", async () => {
-  const t = tempDir();
+test("raw capture: WARC 1.1 with request and response records, redirect hops kept; the capture is evidence of a web-capture Source", async () => {
+  const o = await openTestVault();
+  const { vault, ctx: op } = o;
   try {
-    const vault = await Vault.open({ dataDir: t.dir });
-    await assert.rejects(captureUrl(vault, `${fx.base}/article`, { actor: "tester" }), (e: unknown) => e instanceof VigilError && e.code === "forbidden");
-    const r = await captureUrl(vault, `${fx.base}/old`, { actor: "tester", allowPrivate: true });
+    await assert.rejects(captureUrl(op, vault, `${fx.base}/article`, { actor: "tester" }), (e: unknown) => e instanceof VigilError && e.code === "forbidden");
+    const r = await captureUrl(op, vault, `${fx.base}/old`, { actor: "tester", allowPrivate: true });
     assert.equal(r.ok, true, r.reasons.join());
     assert.equal(r.status, 200);
     assert.equal(r.finalUrl, `${fx.base}/article`);
@@ -78,59 +80,74 @@ test("raw capture: WARC 1.1 with request and response records, redirect hops kep
     // The gzip body is kept exactly as sent.
     assert.match(gunzipSync(warc).toString("latin1"), /Content-Encoding: gzip/);
     const custody = await vault.custody(item.id);
-    assert.equal(custody.length, 1);
-    assert.equal(custody[0]!.event.type, "captured");
+    assert.deepEqual(custody.map((c) => c.event.type), ["captured", "linked"]);
     assert.equal(custody[0]!.event.hashes.original, item.original.digest);
     assert.equal(custody[0]!.event.sourceUrl, `${fx.base}/old`);
+    // The capture is evidence of a new web-capture Source, made in the same transaction.
+    assert.ok(r.sourceId);
+    assert.equal(custody[1]!.event.source, r.sourceId);
+    const source = await getRecord(op, r.sourceId);
+    assert.equal(source.record.kind, "web_capture");
+    assert.equal(source.record.label, "Synthetic editorial");
+    assert.equal(source.record.data.url, `${fx.base}/old`);
+    assert.deepEqual((await vault.items.get(item.id)).sourceIds, [r.sourceId]);
+    // Capturing the same URL again adds evidence to the same Source and updates it.
+    const again = await captureUrl(op, vault, `${fx.base}/old`, { actor: "tester", allowPrivate: true });
+    assert.equal(again.sourceId, r.sourceId);
+    const updated = await getRecord(op, r.sourceId);
+    assert.equal(updated.record.version, 2);
+    assert.equal(updated.record.data.last_captured_at, again.item!.createdAt);
+    assert.deepEqual((await vault.items.list({ sourceId: r.sourceId })).map((i) => i.id), [item.id, again.item!.id]);
   } finally {
-    t.cleanup();
+    await o.dispose();
   }
 });
 
 test("flagged captures (login wall, bot challenge, empty, 404) are never a success and leave no item unless kept", async () => {
-  const t = tempDir();
+  const o = await openTestVault();
+  const { vault, ctx: op } = o;
   try {
-    const vault = await Vault.open({ dataDir: t.dir });
     const expected: Record<string, string> = { "/login": "login_wall", "/challenge": "bot_challenge", "/empty": "empty", "/gone": "http_error" };
     for (const [path, flag] of Object.entries(expected)) {
-      const r = await captureUrl(vault, `${fx.base}${path}`, { actor: "tester", allowPrivate: true });
+      const r = await captureUrl(op, vault, `${fx.base}${path}`, { actor: "tester", allowPrivate: true });
       assert.equal(r.ok, false, path);
       assert.ok(r.flags.includes(flag as never), `${path}: ${r.flags.join()}`);
       assert.equal(r.item, undefined);
     }
     assert.deepEqual(await vault.items.list(), []);
     assert.equal(vault.log.size, 0);
-    const kept = await captureUrl(vault, `${fx.base}/gone`, { actor: "tester", allowPrivate: true, keepFlagged: true });
+    const kept = await captureUrl(op, vault, `${fx.base}/gone`, { actor: "tester", allowPrivate: true, keepFlagged: true });
     assert.equal(kept.ok, false);
     assert.deepEqual(kept.item!.flags, ["http_error"]);
+    assert.equal(kept.sourceId, undefined, "a flagged capture is not made a Source's evidence");
     assert.match((await vault.custody(kept.item!.id))[0]!.event.notes ?? "", /flagged: the server answered 404/);
   } finally {
-    t.cleanup();
+    await o.dispose();
   }
 });
 
 test("a capture that cannot connect leaves nothing behind", async () => {
-  const t = tempDir();
+  const o = await openTestVault();
+  const { vault, ctx: op } = o;
   try {
-    const vault = await Vault.open({ dataDir: t.dir });
     const dead = await startFixtureServer();
     await dead.close();
-    await assert.rejects(captureUrl(vault, `${dead.base}/article`, { actor: "tester", allowPrivate: true }), (e: unknown) => e instanceof VigilError && e.code === "import_failed");
+    await assert.rejects(captureUrl(op, vault, `${dead.base}/article`, { actor: "tester", allowPrivate: true }), (e: unknown) => e instanceof VigilError && e.code === "import_failed");
     assert.deepEqual(await vault.items.list(), []);
     assert.equal(vault.log.size, 0);
-    assert.deepEqual(await readdir(join(t.dir, "vault", "blobs", "incoming")).catch(() => []), []);
+    assert.deepEqual(await readdir(join(o.store.dataDir, "vault", "blobs", "incoming")).catch(() => []), []);
   } finally {
-    t.cleanup();
+    await o.dispose();
   }
 });
 
 test("rendered capture: signed WACZ 1.1.1 with every exchange, screenshot, DOM after scripts and page text", async (ctx) => {
   const why = noChromium();
   if (why) return ctx.skip(why);
-  const t = tempDir();
+  const o = await openTestVault();
+  const { vault, ctx: op } = o;
   try {
-    const vault = await Vault.open({ dataDir: t.dir });
-    const r = await captureUrl(vault, `${fx.base}/article`, { actor: "tester", allowPrivate: true, rendered: true });
+    const r = await captureUrl(op, vault, `${fx.base}/article`, { actor: "tester", allowPrivate: true, rendered: true });
     assert.equal(r.ok, true, r.reasons.join());
     const item = r.item!;
     assert.equal(item.original.mediaType, "application/wacz");
@@ -154,49 +171,24 @@ test("rendered capture: signed WACZ 1.1.1 with every exchange, screenshot, DOM a
     const text = readFileSync(vault.blobs.localPath(item.derived.find((d) => d.role === "page_text")!.digest), "utf8");
     assert.match(text, /scripts ran/);
     // Without the allowance a loopback page is refused before the browser starts.
-    const blocked = await captureUrl(vault, `${fx.base}/private-embed`, { actor: "tester", rendered: true, allowPrivate: false }).catch((e: unknown) => e);
+    const blocked = await captureUrl(op, vault, `${fx.base}/private-embed`, { actor: "tester", rendered: true, allowPrivate: false }).catch((e: unknown) => e);
     assert.ok(blocked instanceof VigilError && blocked.code === "forbidden");
   } finally {
-    t.cleanup();
+    await o.dispose();
   }
 });
 
 test("rendered capture flags a login wall", async (ctx) => {
   const why = noChromium();
   if (why) return ctx.skip(why);
-  const t = tempDir();
+  const o = await openTestVault();
+  const { vault, ctx: op } = o;
   try {
-    const vault = await Vault.open({ dataDir: t.dir });
-    const r = await captureUrl(vault, `${fx.base}/login`, { actor: "tester", allowPrivate: true, rendered: true });
+    const r = await captureUrl(op, vault, `${fx.base}/login`, { actor: "tester", allowPrivate: true, rendered: true });
     assert.equal(r.ok, false);
     assert.deepEqual(r.flags, ["login_wall"]);
     assert.deepEqual(await vault.items.list(), []);
   } finally {
-    t.cleanup();
-  }
-});
-
-test("capture jobs retry network failures and succeed once the site answers", async () => {
-  const t = tempDir();
-  const { createServer } = await import("node:http");
-  let hits = 0;
-  const server = createServer((req, res) => {
-    hits++;
-    if (hits < 3) return req.socket.destroy(); // connection reset twice
-    res.writeHead(200, { "Content-Type": "text/html" });
-    res.end("<html><head><title>Flaky</title></head><body><p>A synthetic page that answers on the third try.</p></body></html>");
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  try {
-    const vault = await Vault.open({ dataDir: t.dir });
-    const { port } = server.address() as { port: number };
-    const r = await captureJob(vault, `http://127.0.0.1:${port}/`, { actor: "worker", allowPrivate: true, attempts: 3, backoffMs: 10 });
-    assert.equal(r.ok, true);
-    assert.equal(r.attempts, 3);
-    await assert.rejects(captureJob(vault, `http://127.0.0.1:${port}/`, { actor: "worker", attempts: 3, backoffMs: 10 }), (e: unknown) => e instanceof VigilError && e.code === "forbidden");
-    assert.equal(hits, 3, "a refusal is not retried");
-  } finally {
-    server.close();
-    t.cleanup();
+    await o.dispose();
   }
 });

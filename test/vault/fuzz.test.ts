@@ -1,13 +1,14 @@
 // Property-based hostile-input checks: mutated WARC files and bundles never
 // crash the readers and never pass as intact.
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { Vault, checkWarc, exportBundle, verifyBundle, writeWarc } from "../../src/vault/index.ts";
+import { checkWarc, exportBundle, verifyBundle, writeWarc } from "../../src/vault/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
 import { tempDir } from "./helpers.ts";
+import { openTestVault } from "./vault-fixture.ts";
 
 test("mutated WARC files are either read or refused with an integrity error, never a crash", async () => {
   const warc = await writeWarc({
@@ -30,8 +31,10 @@ test("mutated WARC files are either read or refused with an integrity error, nev
 
 test("randomly mutated bundles never verify and never crash the verifier", async () => {
   const t = tempDir();
+  const o = await openTestVault();
+  after(() => o.dispose());
   try {
-    const v = await Vault.open({ dataDir: join(t.dir, "d") });
+    const v = o.vault;
     writeFileSync(join(t.dir, "a.txt"), "synthetic evidence\n");
     await v.addFile(join(t.dir, "a.txt"), { actor: "tester" });
     const out = join(t.dir, "b.zip");

@@ -5,43 +5,47 @@ import { join } from "node:path";
 import Fastify from "fastify";
 import { Vault, captureUrl, checkLiveness, exportBundle, verifyBundle, rotateLogKey, retiredKeyFiles, openNote, parseVerifierKey, parseCheckpoint, hashLeaf, decodeEntryBundle, MerkleTree, vaultRoutes } from "../../src/vault/index.ts";
 import { tempDir } from "./helpers.ts";
+import { openTestVault } from "./vault-fixture.ts";
 import { startFixtureServer } from "./fixture-server.ts";
 
 test("keys are created on first use with 0600 files in a 0700 folder, and reused", async () => {
-  const t = tempDir();
+  const o = await openTestVault({ origin: "vigil.test/keys" });
   try {
-    const a = await Vault.open({ dataDir: t.dir, origin: "vigil.test/keys" });
-    const dir = join(t.dir, "vault", "keys");
+    const a = o.vault;
+    const dir = join(o.store.dataDir, "vault", "keys");
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     assert.equal(statSync(join(dir, "log-ed25519.json")).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, "wacz-ecdsa-p384.pem")).mode & 0o777, 0o600);
-    const b = await Vault.open({ dataDir: t.dir, origin: "vigil.test/keys" });
+    const b = await Vault.open({ store: o.store, origin: "vigil.test/keys" });
     assert.equal(a.keys.logKeys[0]!.vkey, b.keys.logKeys[0]!.vkey);
-    await assert.rejects(Vault.open({ dataDir: t.dir, origin: "other.example/log" }), /made for origin vigil\.test\/keys/);
+    // The log's name is fixed at first use: the same database cannot be reopened under another.
+    await assert.rejects(Vault.open({ store: o.store, origin: "other.example/log" }), /log is named vigil\.test\/keys/);
+    assert.equal((await Vault.open({ store: o.store })).origin, "vigil.test/keys");
   } finally {
-    t.cleanup();
+    await o.dispose();
   }
 });
 
 test("key rotation: old checkpoints and bundles still verify with the old key, which stays listed", async () => {
   const t = tempDir();
+  const o = await openTestVault({ origin: "vigil.test/rot" });
   try {
     const file = join(t.dir, "note.txt");
     writeFileSync(file, "synthetic document for rotation test\n");
-    const v1 = await Vault.open({ dataDir: join(t.dir, "d"), origin: "vigil.test/rot" });
+    const v1 = o.vault;
     await v1.addFile(file, { actor: "tester" });
     const oldCheckpoint = (await v1.log.latestCheckpoint())!;
     const oldBundle = join(t.dir, "old.zip");
     await exportBundle(v1, oldBundle, { all: true, actor: "tester" });
     const oldKey = v1.keys.logKeys[0]!.vkey;
 
-    const keys = await rotateLogKey(join(t.dir, "d"), "vigil.test/rot");
+    const keys = await rotateLogKey(o.store.dataDir, "vigil.test/rot");
     assert.notEqual(keys.logKeys[0]!.vkey, oldKey);
     assert.equal(keys.logKeys[1]!.vkey, oldKey);
     assert.ok(keys.logKeys[1]!.retired);
-    assert.equal((await retiredKeyFiles(join(t.dir, "d"))).length, 1);
+    assert.equal((await retiredKeyFiles(o.store.dataDir)).length, 1);
 
-    const v2 = await Vault.open({ dataDir: join(t.dir, "d"), origin: "vigil.test/rot" });
+    const v2 = await Vault.open({ store: o.store, origin: "vigil.test/rot" });
     await v2.addFile(file, { actor: "tester", notes: "second copy" });
     // The old checkpoint verifies with the old key, the log still extends it.
     assert.equal(openNote(oldCheckpoint, v2.keys.logVerifiers).verifiedBy[0]!.publicKey.equals(parseVerifierKey(oldKey).publicKey), true);
@@ -56,41 +60,43 @@ test("key rotation: old checkpoints and bundles still verify with the old key, w
     const rep = await verifyBundle(newBundle, { trustedCheckpoint: oldCheckpoint });
     assert.deepEqual(rep.failures, []);
   } finally {
+    await o.dispose();
     t.cleanup();
   }
 });
 
 test("liveness: a page that changes and then disappears is recorded as custody events", async () => {
   const fx = await startFixtureServer({ "/statement": { type: "text/html", body: "<html><head><title>Statement</title></head><body><p>Synthetic statement, first version, with enough words to count as content.</p></body></html>" } });
-  const t = tempDir();
+  const o = await openTestVault();
+  const { vault, ctx } = o;
   try {
-    const vault = await Vault.open({ dataDir: t.dir });
-    const cap = await captureUrl(vault, `${fx.base}/statement`, { actor: "tester", allowPrivate: true });
+    const cap = await captureUrl(ctx, vault, `${fx.base}/statement`, { actor: "tester", allowPrivate: true });
     assert.equal(cap.ok, true);
-    let r = await checkLiveness(vault, { allowPrivate: true });
+    let r = await checkLiveness(ctx, vault, { allowPrivate: true });
     assert.deepEqual(r.map((x) => [x.state, x.recorded]), [["unchanged", false]]);
     fx.pages["/statement"] = { type: "text/html", body: "<html><head><title>Statement</title></head><body><p>Synthetic statement, edited to say something else entirely now.</p></body></html>" };
-    r = await checkLiveness(vault, { allowPrivate: true });
+    r = await checkLiveness(ctx, vault, { allowPrivate: true });
     assert.deepEqual(r.map((x) => [x.state, x.recorded]), [["changed", true]]);
-    r = await checkLiveness(vault, { allowPrivate: true });
+    r = await checkLiveness(ctx, vault, { allowPrivate: true });
     assert.deepEqual(r.map((x) => [x.state, x.recorded]), [["unchanged", false]]);
     delete fx.pages["/statement"];
-    r = await checkLiveness(vault, { allowPrivate: true });
+    r = await checkLiveness(ctx, vault, { allowPrivate: true });
     assert.deepEqual(r.map((x) => [x.state, x.status, x.recorded]), [["gone", 404, true]]);
-    r = await checkLiveness(vault, { allowPrivate: true });
+    r = await checkLiveness(ctx, vault, { allowPrivate: true });
     assert.equal(r[0]!.recorded, false, "a page already gone is not recorded again");
     const types = (await vault.custody(cap.item!.id)).map((c) => c.event.type);
-    assert.deepEqual(types, ["captured", "liveness_changed", "liveness_gone"]);
+    assert.deepEqual(types, ["captured", "linked", "liveness_changed", "liveness_gone"]);
   } finally {
     await fx.close();
-    t.cleanup();
+    await o.dispose();
   }
 });
 
-test("routes: well-known key, checkpoint and tiles that reproduce the signed root", async () => {
+test("routes: well-known key, checkpoint and tiles that reproduce the signed root, for every published checkpoint", async () => {
   const t = tempDir();
+  const o = await openTestVault({ origin: "vigil.test/routes" });
   try {
-    const vault = await Vault.open({ dataDir: t.dir, origin: "vigil.test/routes" });
+    const vault = o.vault;
     const file = join(t.dir, "f.txt");
     for (let i = 0; i < 3; i++) {
       writeFileSync(file, `synthetic file ${i}\n`);
@@ -115,11 +121,21 @@ test("routes: well-known key, checkpoint and tiles that reproduce the signed roo
       mirror.append(e);
     });
     assert.deepEqual(mirror.root(), checkpoint.rootHash);
-    assert.equal((await app.inject({ url: "/log/tile/0/000.p/2" })).statusCode, 404);
-    assert.equal((await app.inject({ url: "/log/tile/0/000" })).statusCode, 404);
+    // Each addition published a checkpoint (sizes 1, 2, 3): a mirror that fetched
+    // the one of size 2 still finds its partial tiles, a prefix of today's.
+    const older = await app.inject({ url: "/log/tile/0/000.p/2" });
+    assert.equal(older.statusCode, 200);
+    assert.deepEqual(older.rawPayload, tile.rawPayload.subarray(0, 64));
+    assert.equal(decodeEntryBundle((await app.inject({ url: "/log/tile/entries/000.p/1" })).rawPayload).length, 1);
+    assert.equal((await app.inject({ url: "/log/tile/0/000.p/4" })).statusCode, 404, "no tree of 4 was ever signed");
+    assert.equal((await app.inject({ url: "/log/tile/0/000" })).statusCode, 404, "no full tile yet");
+    assert.equal((await app.inject({ url: "/log/tile/1/000.p/1" })).statusCode, 404);
     assert.equal((await app.inject({ url: "/log/tile/0/../../etc" })).statusCode, 404);
+    assert.equal((await app.inject({ url: "/log/tile/0/x999/x999/x999/x999/x999/999" })).statusCode, 404);
+    assert.equal(cp.headers["access-control-allow-origin"], "*");
     await app.close();
   } finally {
+    await o.dispose();
     t.cleanup();
   }
 });

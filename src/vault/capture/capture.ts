@@ -1,6 +1,9 @@
 import { VigilError } from "../../core/errors.ts";
+import type { Ctx } from "../../core/context.ts";
+import { authorize } from "../../accounts/index.ts";
+import { createRecord, updateRecord } from "../../records/index.ts";
 import { custodyEvent, newItemId, type BlobRef, type DerivedRole, type Item } from "../custody.ts";
-import { TOOL, type LoggedEvent, type Vault } from "../vault.ts";
+import { TOOL, type LoggedEvent, type Vault, type VaultTx } from "../vault.ts";
 import { assessPage, decodeBody, decodeBodyBytes, type CaptureFlag } from "./assess.ts";
 import { sha256Digest } from "../blob/hashing.ts";
 import { renderedCapture } from "./browser-capture.ts";
@@ -13,10 +16,13 @@ export interface CaptureOptions {
   allowPrivate?: boolean;
   /** Keep a capture that was flagged (login wall, challenge, empty, error) as an item anyway. */
   keepFlagged?: boolean;
-  actor: string;
+  /** Who the custody record names (default: the acting user's id). */
+  actor?: string;
   notes?: string;
   sourceIds?: string[];
   timeoutMs?: number;
+  /** Runs inside the transaction that commits the item (the worker marks its request done there). */
+  inTransaction?: (tx: VaultTx, committed: { itemId: string; sourceId?: string }) => Promise<void>;
 }
 
 export interface CaptureResult {
@@ -29,6 +35,8 @@ export interface CaptureResult {
   title: string;
   item?: Item;
   events?: LoggedEvent[];
+  /** The Source record the capture is evidence of (created or updated with it). */
+  sourceId?: string;
 }
 
 /**
@@ -37,8 +45,15 @@ export interface CaptureResult {
  * capture is reported as not ok and stored only when asked; any failure
  * leaves no item and no custody record (blobs are content-addressed, so an
  * orphan blob is harmless and never referenced).
+ *
+ * A successful capture is evidence of a Source record: the Sources named in
+ * `sourceIds`, or else the web-capture Source of earlier captures of the same
+ * URL (updated), or else a new one. Item, custody records, Source and links
+ * are committed in one transaction.
  */
-export async function captureUrl(vault: Vault, url: string, opts: CaptureOptions): Promise<CaptureResult> {
+export async function captureUrl(ctx: Ctx, vault: Vault, url: string, opts: CaptureOptions): Promise<CaptureResult> {
+  authorize(ctx.actor, "vault.capture");
+  const actor = opts.actor ?? ctx.actor.id;
   const started = new Date();
   const id = newItemId(started.getTime());
   const software = `Vigil ${TOOL.version}`;
@@ -104,8 +119,9 @@ export async function captureUrl(vault: Vault, url: string, opts: CaptureOptions
     derived,
     ...(assessment.title ? { title: assessment.title } : {}),
     sourceUrl: url,
-    sourceIds: opts.sourceIds ?? [],
+    sourceIds: [],
     flags: assessment.flags,
+    confidentiality: "staff",
     createdAt: started.toISOString(),
   };
   const notes = [assessment.flags.length ? `flagged: ${assessment.reasons.join("; ")}` : "", finalUrl !== url ? `final URL ${finalUrl}` : "", opts.notes ?? ""].filter(Boolean).join(". ");
@@ -113,31 +129,55 @@ export async function captureUrl(vault: Vault, url: string, opts: CaptureOptions
     item: id,
     type: "captured",
     at: started,
-    actor: opts.actor,
+    actor,
     method,
     tool: toolVersion,
     sourceUrl: url,
     hashes: { original: original.digest, page_body: pageBody, ...Object.fromEntries(derived.map((d) => [d.role, d.digest])) },
     ...(notes ? { notes } : {}),
   });
-  const events = await vault.commitItem(item, [event]);
-  return { ...result, item, events };
+  let sourceId: string | undefined;
+  const later: LoggedEvent[] = [];
+  const explicit = opts.sourceIds ?? [];
+  const events = await vault.commitItem(item, [event], {
+    createdBy: actor,
+    sourceIds: explicit,
+    extra: async (tx) => {
+      if (explicit.length > 0 || !result.ok) sourceId = explicit[0];
+      else {
+        sourceId = await upsertCaptureSource(tx, ctx, url, assessment.title, started);
+        const linked = await tx.link(id, sourceId, actor, started);
+        if (linked) later.push(linked);
+      }
+      await opts.inTransaction?.(tx, { itemId: id, ...(sourceId ? { sourceId } : {}) });
+    },
+  });
+  return { ...result, item: { ...item, sourceIds: sourceId ? [...new Set([...explicit, sourceId])] : explicit }, events: [...events, ...later], ...(sourceId ? { sourceId } : {}) };
 }
 
 /**
- * The worker's capture job: retries network failures (timeouts, resets,
- * unreachable hosts) with a growing pause; a refusal (private address, bad
- * URL) or a flagged page is an answer, not a failure, and is not retried.
+ * The web-capture Source of a URL: the one earlier captures of it are
+ * evidence of (its `last_captured_at` updated), or a new draft Source.
  */
-export async function captureJob(vault: Vault, url: string, opts: CaptureOptions & { attempts?: number; backoffMs?: number }): Promise<CaptureResult & { attempts: number }> {
-  const attempts = opts.attempts ?? 3;
-  for (let i = 1; ; i++) {
-    try {
-      return { ...(await captureUrl(vault, url, opts)), attempts: i };
-    } catch (err) {
-      const retriable = err instanceof VigilError && err.code === "import_failed";
-      if (!retriable || i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 2000) * 2 ** (i - 1)));
-    }
+async function upsertCaptureSource(tx: VaultTx, ctx: Ctx, url: string, title: string, at: Date): Promise<string> {
+  const inTx = tx.ctx(ctx);
+  const prior = await tx.vdb
+    .selectFrom("vault_evidence")
+    .innerJoin("vault_items", "vault_items.id", "vault_evidence.item_id")
+    .innerJoin("records", "records.id", "vault_evidence.source_id")
+    .select(["records.id", "records.version", "records.data"])
+    .where("vault_items.source_url", "=", url)
+    .where("records.kind", "=", "web_capture")
+    .where("records.status", "!=", "merged")
+    .orderBy("vault_evidence.linked_at")
+    .limit(1)
+    .executeTakeFirst();
+  if (prior) {
+    const data = JSON.parse(prior.data) as Record<string, string>;
+    await updateRecord(inTx, prior.id, prior.version, { data: { ...data, url: data.url ?? url, last_captured_at: at.toISOString() } }, "captured again into the vault");
+    return prior.id;
   }
+  const label = (title.replace(/\s+/g, " ").trim() || url).slice(0, 300);
+  const record = await createRecord(inTx, { type: "source", kind: "web_capture", label, data: { url, captured_at: at.toISOString(), last_captured_at: at.toISOString() } }, "web capture into the vault");
+  return record.id;
 }

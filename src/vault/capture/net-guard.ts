@@ -33,19 +33,26 @@ export interface ResolvedTarget {
   family: 4 | 6;
 }
 
+/** Parses a URL a user asks to capture: http or https, no credentials, at most 8,000 characters. */
+export function parseCaptureUrl(raw: string): URL {
+  let url: URL;
+  if (raw.length > 8000) throw new VigilError("validation", "the URL is longer than 8,000 characters", { where: { field: "url" } });
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new VigilError("validation", `not a URL: ${JSON.stringify(raw.slice(0, 200))}`, { where: { field: "url" } });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new VigilError("validation", `only http and https URLs can be captured, not ${url.protocol}`, { where: { field: "url" } });
+  if (url.username || url.password) throw new VigilError("validation", "URLs with credentials are not captured", { where: { field: "url" } });
+  return url;
+}
+
 /**
  * Checks a URL's scheme and resolves its host once; the caller connects to
  * exactly this address so that DNS cannot change between check and use.
  */
 export async function resolveTarget(raw: string, allowPrivate: boolean): Promise<ResolvedTarget> {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new VigilError("validation", `not a URL: ${JSON.stringify(raw)}`, { where: { field: "url" } });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new VigilError("validation", `only http and https URLs can be captured, not ${url.protocol}`, { where: { field: "url" } });
-  if (url.username || url.password) throw new VigilError("validation", "URLs with credentials are not captured", { where: { field: "url" } });
+  const url = parseCaptureUrl(raw);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   let address: string;
   let family: 4 | 6;

@@ -35,6 +35,17 @@ export class MerkleTree {
     return index;
   }
 
+  /**
+   * Forgets every leaf from `size` on: an append whose database transaction
+   * rolled back. Kept hashes below that size never change, so cutting the
+   * count at each level is enough.
+   */
+  truncate(size: number): void {
+    this.checkSize(size);
+    for (let level = 0; level < this.counts.length; level++) this.counts[level] = Math.floor(size / 2 ** level);
+    this.rootCache.clear();
+  }
+
   /** Hash of the aligned complete subtree of 2^level leaves number i. */
   hashAt(level: number, i: number): Buffer {
     const buf = this.levels[level];

@@ -227,21 +227,7 @@ async function check(path: string, opts: { trustedKeys?: string[]; trustedCheckp
     else if (!zip.has(name)) failures.push(`${name}: consistency proof missing`);
     else if (!consistent(cp.size, latest.size, cp.root, latest.root, proofLines(name))) failures.push(`log rewritten: ${cp.name} is not consistent with ${latest.name} (${name})`);
   }
-  if (opts.trustedCheckpoint !== undefined) {
-    const opened = openNote(opts.trustedCheckpoint, keys);
-    const cp = typeof opened === "string" ? undefined : parseCheckpoint(opened.text);
-    if (!cp) failures.push(`trusted checkpoint: ${typeof opened === "string" ? opened : "malformed"}`);
-    else if (cp.size > latest.size) failures.push(`log truncated: the trusted checkpoint has ${cp.size} entries, the bundle's log only ${latest.size}`);
-    else {
-      const same = cps.find((c) => c.size === cp.size);
-      if (same && !same.root.equals(cp.root)) failures.push(`log rewritten: the trusted checkpoint of size ${cp.size} has another root than ${same.name}`);
-      else if (!same) failures.push(`trusted checkpoint of size ${cp.size}: the bundle holds no checkpoint of that size to compare with`);
-      else passed.push(`the log extends the trusted checkpoint of size ${cp.size}`);
-    }
-  }
-  passed.push(`checkpoint ${latest.origin} size ${latest.size} signed; ${cps.length - 1} earlier checkpoints consistent`);
-
-  // 4. The full log, when included: it must hash to the checkpoint's root.
+  // The whole log, when included (exports of everything).
   const entries = zip.get("log/entries")?.data;
   let allEntries: Buffer[] | undefined;
   if (entries) {
@@ -252,6 +238,26 @@ async function check(path: string, opts: { trustedKeys?: string[]; trustedCheckp
       off += 2 + entries.readUInt16BE(off);
     }
     if (off !== entries.length) failures.push("log/entries: the last entry is cut short");
+  }
+  if (opts.trustedCheckpoint !== undefined) {
+    const opened = openNote(opts.trustedCheckpoint, keys);
+    const cp = typeof opened === "string" ? undefined : parseCheckpoint(opened.text);
+    if (!cp) failures.push(`trusted checkpoint: ${typeof opened === "string" ? opened : "malformed"}`);
+    else if (cp.size > latest.size) failures.push(`log truncated: the trusted checkpoint has ${cp.size} entries, the bundle's log only ${latest.size}`);
+    else {
+      const same = cps.find((c) => c.size === cp.size);
+      if (same && !same.root.equals(cp.root)) failures.push(`log rewritten: the trusted checkpoint of size ${cp.size} has another root than ${same.name}`);
+      else if (!same && allEntries && allEntries.length >= cp.size) {
+        if (merkleRoot(allEntries.slice(0, cp.size).map(leafHash)).equals(cp.root)) passed.push(`the log extends the trusted checkpoint of size ${cp.size} (its first ${cp.size} entries hash to its root)`);
+        else failures.push(`log rewritten: the first ${cp.size} entries of log/entries do not hash to the trusted checkpoint's root`);
+      } else if (!same) failures.push(`trusted checkpoint of size ${cp.size}: the bundle holds no checkpoint of that size to compare with`);
+      else passed.push(`the log extends the trusted checkpoint of size ${cp.size}`);
+    }
+  }
+  passed.push(`checkpoint ${latest.origin} size ${latest.size} signed; ${cps.length - 1} earlier checkpoints consistent`);
+
+  // 4. The full log, when included: it must hash to the checkpoint's root.
+  if (allEntries) {
     if (allEntries.length < latest.size) failures.push(`log/entries: truncated: ${allEntries.length} entries, ${latest.name} says ${latest.size}`);
     else if (!merkleRoot(allEntries.slice(0, latest.size).map(leafHash)).equals(latest.root)) failures.push(`log/entries: rewritten: its Merkle root differs from ${latest.name}`);
     else passed.push(`log/entries: all ${latest.size} entries hash to the checkpoint root`);
