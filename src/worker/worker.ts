@@ -27,11 +27,16 @@ export async function runWorker(store: Store, handlers: ReadonlyMap<string, JobH
     }
     if (!job) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, idleMs);
-        options.signal.addEventListener("abort", () => {
+        // The listener goes when the timer fires, or idle polls would pile them up on the signal.
+        const onAbort = (): void => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        const t = setTimeout(() => {
+          options.signal.removeEventListener("abort", onAbort);
+          resolve();
+        }, idleMs);
+        options.signal.addEventListener("abort", onAbort, { once: true });
       });
       continue;
     }

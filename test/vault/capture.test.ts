@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
+import { assessPage, captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
 import { getRecord } from "../../src/records/index.ts";
 import { noChromium, sharedData } from "./helpers.ts";
@@ -54,6 +54,12 @@ test("WACZ signatures: the authsign domain signature verifies, its wrong domain 
   assert.equal(patched.timestamp, "not checked");
   const tampered = checkSignedData({ ...sd, domain: "authsign-01.lil.tools", hash: sd.hash.replace(/.$/, "e") });
   assert.match(tampered.problems.join(), /signature does not verify/);
+});
+
+test("a page that is not HTML (plain text, a fragment) is assessed, not a crash", () => {
+  const plain = assessPage({ status: 200, finalUrl: "http://example.org/a.txt", html: "A plain-text statement long enough to count as content for the check." });
+  assert.deepEqual(plain.flags, []);
+  assert.deepEqual(assessPage({ status: 404, finalUrl: "http://example.org/x", html: "not found" }).flags, ["http_error", "empty"]);
 });
 
 test("private, loopback and special addresses are recognised", () => {

@@ -30,7 +30,9 @@ const LOGIN_WORDS = /\b(log ?in|sign ?in|username|password)\b|ورود|رمز ع
 
 /** Assesses a captured page from its final status, URL and HTML (and rendered text when there is one). */
 export function assessPage(input: { status: number; finalUrl: string; html: string; renderedText?: string }): Assessment {
-  const { document } = parseHTML(input.html || "<html></html>");
+  let { document } = parseHTML(input.html || "<html></html>");
+  // Plain text (a text/plain error page, a bare fragment) leaves linkedom without a root element.
+  if (!document.documentElement) ({ document } = parseHTML(`<html><body>${input.html}</body></html>`));
   const title = (document.querySelector("title")?.textContent ?? "").trim();
   for (const el of document.querySelectorAll("script,style,noscript,template")) el.remove();
   const text = (input.renderedText ?? document.body?.textContent ?? document.documentElement?.textContent ?? "").replace(/\s+/g, " ").trim();
