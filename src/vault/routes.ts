@@ -90,7 +90,9 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
   const uploadMax = config?.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX;
   await app.register(async (upload) => {
     await upload.register(multipart, {
-      limits: { fileSize: uploadMax, files: 1, fields: 20, fieldSize: 8 * 1024, parts: 21, headerPairs: 100, fieldNameSize: 100 },
+      // One byte over our own limit: the blob store refuses the stream itself (keeping
+      // nothing), rather than busboy ending it early as if it were complete.
+      limits: { fileSize: uploadMax + 1, files: 1, fields: 20, fieldSize: 8 * 1024, parts: 21, headerPairs: 100, fieldNameSize: 100 },
       throwFileSizeLimit: true,
     });
     upload.post("/api/vault/items", async (req, reply) => {
@@ -172,9 +174,8 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
 
 /** Multipart refusals as typed errors with a clear message. */
 function translateMultipartError(err: unknown, max: number): unknown {
-  if (err instanceof VigilError) return err;
   const code = (err as { code?: string }).code;
-  if (code === "FST_REQ_FILE_TOO_LARGE") return new VigilError("too_large", `the file exceeds the upload limit of ${max} bytes; nothing was stored`, { cause: err });
+  if (code === "FST_REQ_FILE_TOO_LARGE" || code === "too_large") return new VigilError("too_large", `the file exceeds the upload limit of ${max} bytes; nothing was stored`, { cause: err });
   if (code === "FST_FILES_LIMIT") return new VigilError("validation", "one file per upload", { where: { field: "file" }, cause: err });
   if (code === "FST_FIELDS_LIMIT" || code === "FST_PARTS_LIMIT") return new VigilError("validation", "too many fields in the upload", { cause: err });
   if (code === "FST_PROTO_VIOLATION") return new VigilError("validation", "forbidden field name", { cause: err });
