@@ -15,6 +15,7 @@ export * from "./vault.ts";
 export * from "./capture/warc.ts";
 export * from "./capture/wacz.ts";
 export * from "./capture/net-guard.ts";
+export * from "./capture/guard-proxy.ts";
 export * from "./capture/assess.ts";
 export * from "./capture/raw-fetch.ts";
 export * from "./capture/browser-capture.ts";

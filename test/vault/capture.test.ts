@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { assessPage, captureUrl, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
+import { assessPage, captureUrl, renderedCapture, checkSignedData, checkWacz, checkWarc, isPrivateAddress, readZip, type SignedData } from "../../src/vault/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
 import { getRecord } from "../../src/records/index.ts";
 import { noChromium, sharedData } from "./helpers.ts";
@@ -196,5 +196,53 @@ test("rendered capture flags a login wall", async (ctx) => {
     assert.deepEqual(await vault.items.list(), []);
   } finally {
     await o.dispose();
+  }
+});
+
+test("rendered capture: the browser resolves no name itself; every connection goes to the address checked for it (no DNS rebinding)", async (ctx) => {
+  const why = noChromium();
+  if (why) return ctx.skip(why);
+  const port = Number(new URL(fx.base).port);
+  // A second server on another loopback address, standing for the private
+  // address a rebinding name would switch to; it must never be reached.
+  const { createServer } = await import("node:http");
+  let evilHits = 0;
+  const evil = createServer((_q, res) => {
+    evilHits++;
+    res.end("internal");
+  });
+  const listening = await new Promise<boolean>((resolve) => {
+    evil.once("error", () => resolve(false));
+    evil.listen(port, "127.0.0.2", () => resolve(true));
+  });
+  if (!listening) return ctx.skip("127.0.0.2 is not available for the second server");
+  fx.pages["/rebind"] = {
+    type: "text/html",
+    body: `<html><head><title>Rebinding</title></head><body><p>A synthetic page with an image on a name that turns private.</p><img src="http://rebind.test:${port}/pixel.png"><img src="http://good.test:${port}/pixel.png"></body></html>`,
+  };
+  const lookups: string[] = [];
+  // Names that exist nowhere but in this resolver: if the browser resolved
+  // anything itself, nothing would load at all.
+  const lookup = async (host: string): Promise<{ address: string; family: number }[]> => {
+    lookups.push(host);
+    if (host === "good.test") return [{ address: "127.0.0.1", family: 4 }];
+    if (host === "rebind.test") return [{ address: lookups.filter((h) => h === host).length === 1 ? "127.0.0.1" : "127.0.0.2", family: 4 }];
+    throw Object.assign(new Error("no such host"), { code: "ENOTFOUND" });
+  };
+  try {
+    // The name checks out once (as a check before the browser starts would see it) ...
+    await lookup("rebind.test");
+    // ... and answers the private address to every later lookup.
+    const r = await renderedCapture(`http://good.test:${port}/rebind`, { allowPrivate: true, net: { lookup, refuse: (a) => a === "127.0.0.2" } });
+    assert.equal(r.status, 200);
+    assert.equal(r.title, "Rebinding");
+    assert.deepEqual(r.blocked, [`http://rebind.test:${port}/pixel.png`]);
+    assert.equal(evilHits, 0, "the private address was never reached");
+    const pixel = r.exchanges.find((e) => e.url === `http://good.test:${port}/pixel.png`);
+    assert.equal(pixel?.status, 200);
+    assert.equal(pixel?.remoteAddress, "127.0.0.1", "WARC-IP-Address is the address the proxy connected to");
+  } finally {
+    delete fx.pages["/rebind"];
+    await new Promise<void>((r) => evil.close(() => r()));
   }
 });

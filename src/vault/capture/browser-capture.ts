@@ -1,10 +1,12 @@
 import { chromium, type Request } from "playwright-core";
 import { VigilError } from "../../core/errors.ts";
 import type { HttpExchange } from "./warc.ts";
-import { resolveTarget } from "./net-guard.ts";
+import { resolveTarget, type NetPolicy } from "./net-guard.ts";
+import { startGuardProxy } from "./guard-proxy.ts";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+// WebRTC may only use the proxy: no UDP around it to addresses nobody checked.
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"];
 
 export interface RenderedCapture {
   exchanges: HttpExchange[];
@@ -24,35 +26,38 @@ export interface RenderedOptions {
   timeoutMs?: number;
   maxBytes?: number;
   executablePath?: string;
+  /** The resolver and any extra refusals (the private-range policy comes from allowPrivate). */
+  net?: Omit<NetPolicy, "allowPrivate">;
 }
 
 /**
  * Loads a page in headless Chromium and records every network exchange, a
  * full-page screenshot, the DOM after scripts ran and the visible text.
- * Every request (sub-resources too) is checked against private ranges before
- * it leaves. Bodies come back decoded from the browser, so the WARC keeps the
- * original Content-Encoding under X-Archive-Orig-*.
+ * Every request (sub-resources too) goes through a guard proxy that resolves
+ * the host once, checks the address against private ranges and connects to
+ * that address, so the browser makes no DNS lookup of its own (no rebinding
+ * between check and use). Bodies come back decoded from the browser, so the
+ * WARC keeps the original Content-Encoding under X-Archive-Orig-*.
  */
 export async function renderedCapture(url: string, opts: RenderedOptions = {}): Promise<RenderedCapture> {
-  const allowPrivate = opts.allowPrivate ?? false;
-  await resolveTarget(url, allowPrivate);
+  const policy: NetPolicy = { allowPrivate: opts.allowPrivate ?? false, ...opts.net };
+  await resolveTarget(url, policy);
   const timeout = opts.timeoutMs ?? 45_000;
   const maxBytes = opts.maxBytes ?? 200 * 1024 * 1024;
-  const browser = await chromium.launch({ executablePath: opts.executablePath ?? CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout });
+  const proxy = await startGuardProxy(policy);
+  const browser = await chromium.launch({ executablePath: opts.executablePath ?? CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout, proxy: { server: proxy.server } }).catch(async (err: unknown) => {
+    await proxy.close();
+    throw err;
+  });
   try {
     const context = await browser.newContext({ serviceWorkers: "block", acceptDownloads: false, viewport: { width: 1280, height: 900 } });
-    const blocked: string[] = [];
+    const blocked = proxy.blocked;
     const failed: string[] = [];
+    // What the page asks for may go out (through the proxy's checks); nothing else.
     await context.route("**/*", async (route) => {
       const u = route.request().url();
-      if (!/^https?:/i.test(u)) return route.continue();
-      try {
-        await resolveTarget(u, allowPrivate);
-        await route.continue();
-      } catch {
-        blocked.push(u);
-        await route.abort("blockedbyclient");
-      }
+      if (/^https?:/i.test(u)) proxy.allow(u);
+      await route.continue();
     });
     const page = await context.newPage();
     const exchanges: HttpExchange[] = [];
@@ -80,7 +85,7 @@ export async function renderedCapture(url: string, opts: RenderedOptions = {}): 
         responseHeaders: respHeaders.map((h) => [h.name, h.value]),
         body,
         date: new Date(),
-        ...((await resp.serverAddr()) ? { remoteAddress: (await resp.serverAddr())!.ipAddress } : {}),
+        ...(proxy.addressOf(req.url()) ? { remoteAddress: proxy.addressOf(req.url())! } : {}),
       });
     };
     page.on("requestfinished", (req) => pending.push(record(req)));
@@ -101,8 +106,9 @@ export async function renderedCapture(url: string, opts: RenderedOptions = {}): 
     await page.close();
     await Promise.all(pending);
     exchanges.sort((a, b) => a.date.getTime() - b.date.getTime());
-    return { exchanges, blocked, failed, screenshot, dom, text, title, finalUrl, status, browserVersion: `Chromium ${browser.version()}` };
+    return { exchanges, blocked: [...blocked], failed, screenshot, dom, text, title, finalUrl, status, browserVersion: `Chromium ${browser.version()}` };
   } finally {
     await browser.close();
+    await proxy.close();
   }
 }

@@ -7,6 +7,7 @@ import { TOOL, type LoggedEvent, type Vault, type VaultTx } from "../vault.ts";
 import { assessPage, decodeBody, decodeBodyBytes, type CaptureFlag } from "./assess.ts";
 import { sha256Digest } from "../blob/hashing.ts";
 import { renderedCapture } from "./browser-capture.ts";
+import type { NetPolicy } from "./net-guard.ts";
 import { rawFetch } from "./raw-fetch.ts";
 import { writeWarc } from "./warc.ts";
 import { buildWacz } from "./wacz.ts";
@@ -14,6 +15,8 @@ import { buildWacz } from "./wacz.ts";
 export interface CaptureOptions {
   rendered?: boolean;
   allowPrivate?: boolean;
+  /** The resolver and any extra refusals, for raw and rendered captures alike. */
+  net?: Omit<NetPolicy, "allowPrivate">;
   /** Keep a capture that was flagged (login wall, challenge, empty, error) as an item anyway. */
   keepFlagged?: boolean;
   /** Who the custody record names (default: the acting user's id). */
@@ -67,7 +70,7 @@ export async function captureUrl(ctx: Ctx, vault: Vault, url: string, opts: Capt
   // Hash of the main document's decoded body: the baseline liveness checks compare against.
   let pageBody: string;
   if (opts.rendered) {
-    const r = await renderedCapture(url, { ...(opts.allowPrivate ? { allowPrivate: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const r = await renderedCapture(url, { ...(opts.allowPrivate ? { allowPrivate: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.net ? { net: opts.net } : {}) });
     status = r.status;
     finalUrl = r.finalUrl;
     assessment = assessPage({ status, finalUrl, html: r.dom, renderedText: r.text });
@@ -97,7 +100,7 @@ export async function captureUrl(ctx: Ctx, vault: Vault, url: string, opts: Capt
     method = `rendered capture in headless Chromium (${r.exchanges.length} exchanges${r.blocked.length ? `, ${r.blocked.length} private-address requests blocked` : ""}), packaged as signed WACZ 1.1.1`;
     toolVersion = { name: "vigil+chromium", version: `${TOOL.version}; ${r.browserVersion}` };
   } else {
-    const exchanges = await rawFetch(url, { ...(opts.allowPrivate ? { allowPrivate: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const exchanges = await rawFetch(url, { ...(opts.allowPrivate ? { allowPrivate: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.net ? { net: opts.net } : {}) });
     const last = exchanges[exchanges.length - 1]!;
     status = last.status;
     finalUrl = last.url;

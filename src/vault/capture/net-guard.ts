@@ -47,11 +47,23 @@ export function parseCaptureUrl(raw: string): URL {
   return url;
 }
 
+/** How names are resolved and which addresses are refused. */
+export interface NetPolicy {
+  allowPrivate: boolean;
+  /** The resolver (default: the system's, through node:dns). */
+  lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
+  /** Addresses refused even when private ones are allowed (an operator's own blocklist). */
+  refuse?: (address: string) => boolean;
+}
+
+const systemLookup = (host: string): Promise<{ address: string; family: number }[]> => lookup(host, { all: true });
+
 /**
  * Checks a URL's scheme and resolves its host once; the caller connects to
  * exactly this address so that DNS cannot change between check and use.
  */
-export async function resolveTarget(raw: string, allowPrivate: boolean): Promise<ResolvedTarget> {
+export async function resolveTarget(raw: string, policy: boolean | NetPolicy): Promise<ResolvedTarget> {
+  const { allowPrivate, lookup: resolve = systemLookup, refuse } = typeof policy === "boolean" ? { allowPrivate: policy } : policy;
   const url = parseCaptureUrl(raw);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   let address: string;
@@ -62,7 +74,7 @@ export async function resolveTarget(raw: string, allowPrivate: boolean): Promise
   } else {
     let found: { address: string; family: number }[];
     try {
-      found = await lookup(host, { all: true });
+      found = await resolve(host);
     } catch (err) {
       throw new VigilError("not_found", `cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
     }
@@ -75,5 +87,6 @@ export async function resolveTarget(raw: string, allowPrivate: boolean): Promise
     family = found[0]!.family as 4 | 6;
   }
   if (!allowPrivate && isPrivateAddress(address)) throw new VigilError("forbidden", `${address} is a private address; use the private-address allowance to capture it`);
+  if (refuse?.(address)) throw new VigilError("forbidden", `${address} is refused by the capture policy`);
   return { url, address, family };
 }

@@ -2,10 +2,12 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { VigilError } from "../../core/errors.ts";
 import type { HttpExchange } from "./warc.ts";
-import { resolveTarget } from "./net-guard.ts";
+import { resolveTarget, type NetPolicy } from "./net-guard.ts";
 
 export interface RawFetchOptions {
   allowPrivate?: boolean;
+  /** The resolver and any extra refusals (the private-range policy comes from allowPrivate). */
+  net?: Omit<NetPolicy, "allowPrivate">;
   maxBytes?: number;
   timeoutMs?: number;
   maxRedirects?: number;
@@ -37,7 +39,7 @@ export async function rawFetch(url: string, opts: RawFetchOptions = {}): Promise
 }
 
 async function fetchOnce(url: string, opts: RawFetchOptions): Promise<HttpExchange> {
-  const target = await resolveTarget(url, opts.allowPrivate ?? false);
+  const target = await resolveTarget(url, { allowPrivate: opts.allowPrivate ?? false, ...opts.net });
   const maxBytes = opts.maxBytes ?? 100 * 1024 * 1024;
   const requestHeaders: [string, string][] = [
     ["Host", target.url.host],
