@@ -26,6 +26,7 @@ export * from "./verify/verify-bundle.ts";
 export * from "./liveness.ts";
 export * from "./routes.ts";
 export * from "./derive.ts";
+export * from "./pdf-copy.ts";
 export * from "./use-cases.ts";
 export * from "./jobs.ts";
 export * from "./start.ts";

@@ -9,7 +9,7 @@ import { openNote, signNote, type NoteSigner, type NoteVerifier } from "../tlog/
 import { vaultDb, type VaultDb } from "./tables.ts";
 
 const PAGE = 50_000;
-const INSERT_CHUNK = 500;
+const INSERT_CHUNK = 1000;
 
 /** One async task at a time: the in-memory tree is shared by everything in the process. */
 export class Mutex {
