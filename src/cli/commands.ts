@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { register as monitor } from "../monitor/cli.ts";
 
 /**
  * Each capability registers its own commands from its folder's `cli.ts`.
@@ -6,4 +7,4 @@ import type { Command } from "commander";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [];
+export const registrars: Registrar[] = [monitor];

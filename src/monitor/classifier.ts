@@ -1,0 +1,176 @@
+import { LABELS, type Label } from "./lexicon.ts";
+import { normaliseMapped } from "./normalise.ts";
+
+/**
+ * A small, explainable classifier: one logistic regression per label over
+ * character n-grams (2 to 4 letters inside word boundaries) and word
+ * unigrams and bigrams, tf-idf weighted and L2-normalised. Every score can be
+ * traced to the n-grams that raised it.
+ */
+export interface ClassifierModel {
+  vocabulary: Map<string, number>;
+  features: string[];
+  idf: Float64Array;
+  weights: Record<Label, Float64Array>;
+  bias: Record<Label, number>;
+}
+
+export interface TrainingExample {
+  text: string;
+  labels: readonly Label[];
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  /** L2 penalty per example step. */
+  l2?: number;
+  learningRate?: number;
+  minDocumentFrequency?: number;
+  seed?: number;
+}
+
+/** The features of a text, as counts keyed by n-gram ("c:" prefix) or word ("w:" prefix). */
+export function extractFeatures(text: string): Map<string, number> {
+  const norm = normaliseMapped(text).text;
+  const counts = new Map<string, number>();
+  const add = (k: string): void => {
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  };
+  const words = norm.split(" ").filter(Boolean);
+  let prev = "";
+  for (const w of words) {
+    // Numbers in any form share one token: the classifier should learn "N prisoners", not 14.
+    const word = /^\d+$/.test(w) ? "0" : w;
+    add(`w:${word}`);
+    if (prev) add(`w:${prev} ${word}`);
+    prev = word;
+    const padded = ` ${word} `;
+    for (let n = 2; n <= 4; n++) {
+      for (let i = 0; i + n <= padded.length; i++) add(`c:${padded.slice(i, i + n)}`);
+    }
+  }
+  return counts;
+}
+
+interface SparseVector {
+  idx: Int32Array;
+  val: Float64Array;
+}
+
+function vectorise(model: Pick<ClassifierModel, "vocabulary" | "idf">, counts: Map<string, number>): SparseVector {
+  const idx: number[] = [];
+  const val: number[] = [];
+  let norm = 0;
+  for (const [k, c] of counts) {
+    const j = model.vocabulary.get(k);
+    if (j === undefined) continue;
+    const v = (1 + Math.log(c)) * model.idf[j]!;
+    idx.push(j);
+    val.push(v);
+    norm += v * v;
+  }
+  norm = Math.sqrt(norm) || 1;
+  return { idx: Int32Array.from(idx), val: Float64Array.from(val, (v) => v / norm) };
+}
+
+// Deterministic shuffling so that the same labelled set always gives the same model.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+/** Trains one logistic regression per label with AdaGrad, balanced class weights and L2 shrinkage. */
+export function trainClassifier(examples: readonly TrainingExample[], options: TrainOptions = {}): ClassifierModel {
+  const epochs = options.epochs ?? 25;
+  const l2 = options.l2 ?? 1e-2;
+  const lr = options.learningRate ?? 0.5;
+  const minDf = options.minDocumentFrequency ?? 2;
+  const featureCounts = examples.map((e) => extractFeatures(e.text));
+  const df = new Map<string, number>();
+  for (const counts of featureCounts) for (const k of counts.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+  const features = [...df.entries()].filter(([, d]) => d >= minDf).map(([k]) => k).sort();
+  const vocabulary = new Map(features.map((f, i) => [f, i]));
+  const n = examples.length;
+  const idf = Float64Array.from(features, (f) => Math.log((1 + n) / (1 + df.get(f)!)) + 1);
+  const vectors = featureCounts.map((c) => vectorise({ vocabulary, idf }, c));
+  const weights = {} as Record<Label, Float64Array>;
+  const bias = {} as Record<Label, number>;
+  const random = mulberry32(options.seed ?? 1988);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (const label of LABELS) {
+    const y = examples.map((e) => (e.labels.includes(label) ? 1 : 0));
+    const positives = y.reduce<number>((s, v) => s + v, 0);
+    const w = new Float64Array(features.length);
+    const g2 = new Float64Array(features.length).fill(1e-8);
+    let b = 0;
+    let gb2 = 1e-8;
+    if (positives === 0) {
+      weights[label] = w;
+      bias[label] = -5;
+      continue;
+    }
+    // Balanced weights: rare positives count as much in total as the negatives.
+    const wPos = n / (2 * positives);
+    const wNeg = n / (2 * (n - positives));
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (const i of order) {
+        const x = vectors[i]!;
+        let z = b;
+        for (let k = 0; k < x.idx.length; k++) z += w[x.idx[k]!]! * x.val[k]!;
+        const err = (sigmoid(z) - y[i]!) * (y[i] ? wPos : wNeg);
+        for (let k = 0; k < x.idx.length; k++) {
+          const j = x.idx[k]!;
+          const g = err * x.val[k]! + l2 * w[j]!;
+          g2[j]! += g * g;
+          w[j]! -= (lr * g) / Math.sqrt(g2[j]!);
+        }
+        gb2 += err * err;
+        b -= (lr * err) / Math.sqrt(gb2);
+      }
+    }
+    weights[label] = w;
+    bias[label] = b;
+  }
+  return { vocabulary, features, idf, weights, bias };
+}
+
+/** A classifier score with the features that raised it most. */
+export interface ClassifierScore {
+  probability: number;
+  /** Features that contributed most, with their contribution to the log-odds. */
+  top: { feature: string; contribution: number }[];
+}
+
+/** Scores a text for every label. */
+export function classify(model: ClassifierModel, text: string, topK = 5): Record<Label, ClassifierScore> {
+  const x = vectorise(model, extractFeatures(text));
+  const out = {} as Record<Label, ClassifierScore>;
+  for (const label of LABELS) {
+    const w = model.weights[label];
+    let z = model.bias[label];
+    const contributions: { feature: string; contribution: number }[] = [];
+    for (let k = 0; k < x.idx.length; k++) {
+      const c = w[x.idx[k]!]! * x.val[k]!;
+      z += c;
+      if (c > 0) contributions.push({ feature: model.features[x.idx[k]!]!, contribution: c });
+    }
+    contributions.sort((a, b) => b.contribution - a.contribution);
+    out[label] = {
+      probability: sigmoid(z),
+      top: contributions.slice(0, topK).map((c) => ({ feature: c.feature, contribution: Math.round(c.contribution * 1000) / 1000 })),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,14 @@
+/**
+ * Monitoring and early warning: detection (labels with reasons), extraction
+ * (entities with offsets), language identification, feeds and polling,
+ * trends, watchlist and alerts. Code outside this folder imports only this file.
+ */
+export { LABELS, isLabel, loadLexicon, type Label, type Lexicon } from "./lexicon.ts";
+export { identifyLanguage, type Lang, type LanguageGuess } from "./language.ts";
+export { normaliseMapped, originalSpan, type MappedText } from "./normalise.ts";
+export { detect, makeDetector, DEFAULT_THRESHOLDS, type Detector, type DetectionResult, type LabelReason, type RuleMatch, type SuppressedMatch, type Thresholds, type Field } from "./detect.ts";
+export { extractEntities, type Entity, type EntityType } from "./extract.ts";
+export { trainClassifier, classify as classifierScores, type ClassifierModel } from "./classifier.ts";
+export { loadLabelledSet, defaultModel, type LabelledExample } from "./labelled.ts";
+export { evaluate, crossValidate, type LabelFigures } from "./evaluate.ts";
+export { classifyItem, defaultDetector, parseItemLine, toItem, type ClassifiedItem, type MonitorItemInput } from "./classify.ts";
