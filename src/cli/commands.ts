@@ -1,5 +1,9 @@
 import type { Command } from "commander";
+import { register as demo } from "../demo/cli.ts";
 import { register as monitor } from "../monitor/cli.ts";
+import { register as records } from "../records/cli.ts";
+import { register as serve } from "../server/cli.ts";
+import { register as store } from "../store/cli.ts";
 
 /**
  * Each capability registers its own commands from its folder's `cli.ts`.
@@ -7,4 +11,4 @@ import { register as monitor } from "../monitor/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [monitor];
+export const registrars: Registrar[] = [demo, monitor, records, serve, store];
