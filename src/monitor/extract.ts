@@ -1,4 +1,4 @@
-import { addYears, daysToIso, isoToDays, parseDate, type FuzzyDate } from "../core/dates.ts";
+import { daysToIso, isoToDays, parseDate, type FuzzyDate } from "../core/dates.ts";
 import { toAsciiDigits } from "../core/digits.ts";
 import { loadLexicon, type Lexicon } from "./lexicon.ts";
 import { normaliseMapped, originalSpan } from "./normalise.ts";
@@ -233,5 +233,3 @@ export function extractEntities(input: ExtractionInput, lexicon: Lexicon = loadL
     .sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === "title" ? -1 : 1));
 }
 
-/** A date a year before another, for callers that need "recent" windows. */
-export const yearBefore = (iso: string): string => addYears(iso, -1);

@@ -12,3 +12,12 @@ export { trainClassifier, classify as classifierScores, type ClassifierModel } f
 export { loadLabelledSet, defaultModel, type LabelledExample } from "./labelled.ts";
 export { evaluate, crossValidate, type LabelFigures } from "./evaluate.ts";
 export { classifyItem, defaultDetector, parseItemLine, toItem, type ClassifiedItem, type MonitorItemInput } from "./classify.ts";
+export { weeklySeries, monthlySeries, markAnomalies, barChartSvg, type ExecutionRecord, type Series, type SeriesPoint, type Anomaly } from "./trends.ts";
+export { pollOnce, backoffMinutes, type MonitorRepository, type SourceState, type SourceFailure, type CollectedItem, type PollReport, type PollOptions } from "./poller.ts";
+export { MemoryMonitorRepository } from "./memory-repository.ts";
+export { StoreMonitorRepository } from "./store-repository.ts";
+export { safeFetch, FetchError, type FetchOptions, type FetchResult } from "./fetcher.ts";
+export { parseFeedDocument, type ParsedFeed, type FeedEntry } from "./feeds.ts";
+export { extractArticle, htmlToText, type Article } from "./html.ts";
+export { addSource, listSources, listTriage, setItemStatus, type NewSource, type TriageItem } from "./sources.ts";
+export { POLL_JOB, schedulePoll, pollStore } from "./jobs.ts";
