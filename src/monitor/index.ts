@@ -21,3 +21,8 @@ export { parseFeedDocument, type ParsedFeed, type FeedEntry } from "./feeds.ts";
 export { extractArticle, htmlToText, type Article } from "./html.ts";
 export { addSource, listSources, listTriage, setItemStatus, type NewSource, type TriageItem } from "./sources.ts";
 export { POLL_JOB, schedulePoll, pollStore } from "./jobs.ts";
+export { addStep, currentStatus, findWatched, riskLevel, validateStep, WATCH_STEP_KINDS, type Watch, type WatchStep, type WatchStepKind, type WatchStatus, type WatchSourceRef, type StatusChange, type WatchHit } from "./watchlist.ts";
+export { wants, planDeliveries, digestDue, renderAlertMessage, webhookPayload, validateSubscription, itemEvent, TOPICS, type AlertEvent, type Subscription, type Delivery, type Topic, type AlertableItem } from "./alerts.ts";
+export { raiseAlerts, dispatchDue, MemoryAlertRepository, type AlertRepository, type AlertTransports, type DispatchReport } from "./dispatch.ts";
+export { signWebhook, verifyWebhook, sendWebhook } from "./webhook.ts";
+export { smtpSender, type SmtpSettings } from "./email.ts";
