@@ -26,3 +26,4 @@ export { wants, planDeliveries, digestDue, renderAlertMessage, webhookPayload, v
 export { raiseAlerts, dispatchDue, MemoryAlertRepository, type AlertRepository, type AlertTransports, type DispatchReport } from "./dispatch.ts";
 export { signWebhook, verifyWebhook, sendWebhook } from "./webhook.ts";
 export { smtpSender, type SmtpSettings } from "./email.ts";
+export { StoreAlertRepository, createSubscription, createWatch, recordStep, listWatches, allWatches, type WatchSummary } from "./store-alerts.ts";
