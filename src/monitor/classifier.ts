@@ -9,6 +9,8 @@ import { normaliseMapped } from "./normalise.ts";
  */
 export interface ClassifierModel {
   vocabulary: Map<string, number>;
+  /** Character n-grams by a 32-bit hash of their text, so scoring allocates no substrings. */
+  charIndex: Map<number, number>;
   features: string[];
   idf: Float64Array;
   weights: Record<Label, Float64Array>;
@@ -36,7 +38,7 @@ export function extractFeatures(text: string): Map<string, number> {
   const add = (k: string): void => {
     counts.set(k, (counts.get(k) ?? 0) + 1);
   };
-  const words = norm.split(" ").filter(Boolean);
+  const words = norm.split(/[ \n]/).filter(Boolean);
   let prev = "";
   for (const w of words) {
     // Numbers in any form share one token: the classifier should learn "N prisoners", not 14.
@@ -58,12 +60,19 @@ interface SparseVector {
 }
 
 function vectorise(model: Pick<ClassifierModel, "vocabulary" | "idf">, counts: Map<string, number>): SparseVector {
+  const byIndex = new Map<number, number>();
+  for (const [k, c] of counts) {
+    const j = model.vocabulary.get(k);
+    if (j !== undefined) byIndex.set(j, c);
+  }
+  return vectoriseIndexed(model, byIndex);
+}
+
+function vectoriseIndexed(model: Pick<ClassifierModel, "idf">, counts: Map<number, number>): SparseVector {
   const idx: number[] = [];
   const val: number[] = [];
   let norm = 0;
-  for (const [k, c] of counts) {
-    const j = model.vocabulary.get(k);
-    if (j === undefined) continue;
+  for (const [j, c] of counts) {
     const v = (1 + Math.log(c)) * model.idf[j]!;
     idx.push(j);
     val.push(v);
@@ -143,7 +152,13 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
     weights[label] = w;
     bias[label] = b;
   }
-  return { vocabulary, features, idf, weights, bias };
+  const charIndex = new Map<number, number>();
+  features.forEach((f, i) => {
+    if (!f.startsWith("c:")) return;
+    const h = hashRange(f, 2, f.length);
+    if (!charIndex.has(h)) charIndex.set(h, i);
+  });
+  return { vocabulary, charIndex, features, idf, weights, bias };
 }
 
 /** A classifier score with the features that raised it most. */
@@ -153,9 +168,46 @@ export interface ClassifierScore {
   top: { feature: string; contribution: number }[];
 }
 
+/** FNV-1a over the UTF-16 code units s[from, to). */
+function hashRange(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The features of a text that the model knows, counted by index; character n-grams are hashed in place. */
+function knownFeatureCounts(model: Pick<ClassifierModel, "vocabulary" | "charIndex">, text: string): Map<number, number> {
+  const norm = normaliseMapped(text).text;
+  const counts = new Map<number, number>();
+  const bump = (j: number | undefined): void => {
+    if (j !== undefined) counts.set(j, (counts.get(j) ?? 0) + 1);
+  };
+  let prev = "";
+  for (const w of norm.split(/[ \n]/)) {
+    if (!w) continue;
+    const word = /^\d+$/.test(w) ? "0" : w;
+    bump(model.vocabulary.get(`w:${word}`));
+    if (prev) bump(model.vocabulary.get(`w:${prev} ${word}`));
+    prev = word;
+    const padded = ` ${word} `;
+    for (let i = 0; i + 2 <= padded.length; i++) {
+      let h = 0x811c9dc5;
+      for (let n = 1; n <= 4 && i + n <= padded.length; n++) {
+        h ^= padded.charCodeAt(i + n - 1);
+        h = Math.imul(h, 0x01000193);
+        if (n >= 2) bump(model.charIndex.get(h >>> 0));
+      }
+    }
+  }
+  return counts;
+}
+
 /** Scores a text for every label. */
 export function classify(model: ClassifierModel, text: string, topK = 5): Record<Label, ClassifierScore> {
-  const x = vectorise(model, extractFeatures(text));
+  const x = vectoriseIndexed(model, knownFeatureCounts(model, text));
   const out = {} as Record<Label, ClassifierScore>;
   for (const label of LABELS) {
     const w = model.weights[label];

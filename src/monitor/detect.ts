@@ -1,7 +1,8 @@
 import { classify, type ClassifierModel, type ClassifierScore } from "./classifier.ts";
-import { LABELS, loadLexicon, type Cue, type CueKind, type Label, type Lexicon, type Rule } from "./lexicon.ts";
-import { normaliseMapped, originalSpan, type MappedText } from "./normalise.ts";
-import { findQuotes, quoteAround, splitSentences, type Quote } from "./text.ts";
+import { LABELS, loadLexicon, matchStart, type Cue, type CueKind, type Label, type Lexicon, type Rule } from "./lexicon.ts";
+import { originalSpan } from "./normalise.ts";
+import { quoteAround, type Quote } from "./text.ts";
+import { analyse, sentenceAt, type AnalysedText } from "./analysis.ts";
 
 export type Field = "title" | "text";
 
@@ -79,16 +80,18 @@ export const MAX_ANALYSED_CHARS = 100_000;
 interface Hit {
   start: number; // normalised offsets
   end: number;
-  oStart: number; // sentence-relative original offsets
+  oStart: number; // original offsets in the field
   oEnd: number;
+  sentence: number;
 }
 
 interface CueHit extends Hit {
   cue: Cue;
 }
 
-function hits(re: RegExp, m: MappedText): Hit[] {
+function hits(re: RegExp, a: AnalysedText): Hit[] {
   const out: Hit[] = [];
+  const m = a.norm;
   re.lastIndex = 0;
   let x: RegExpExecArray | null;
   while ((x = re.exec(m.text))) {
@@ -96,35 +99,37 @@ function hits(re: RegExp, m: MappedText): Hit[] {
       re.lastIndex++;
       continue;
     }
-    const [oStart, oEnd] = originalSpan(m, x.index, x.index + x[0].length);
-    out.push({ start: x.index, end: x.index + x[0].length, oStart, oEnd });
+    const start = matchStart(x);
+    const end = x.index + x[0].length;
+    const [oStart, oEnd] = originalSpan(m, start, end);
+    out.push({ start, end, oStart, oEnd, sentence: sentenceAt(a, start) });
   }
   return out;
 }
 
-function suppressionFor(label: Label, match: Hit[], cues: CueHit[], quotes: Quote[], sentence: string): Suppression | undefined {
+function suppressionFor(label: Label, match: Hit[], cues: CueHit[], quotes: Quote[], text: string, sentenceStart: number): Suppression | undefined {
   const first = match[0]!;
-  const relevant = cues.filter((c) => c.cue.labels.includes(label));
+  const relevant = cues.filter((c) => c.sentence === first.sentence && c.cue.labels.includes(label));
   for (const c of relevant) {
-    if (c.cue.kind === "negation") return { kind: "negation", cue: c.cue.id, text: sentence.slice(c.oStart, c.oEnd), explanation: "the sentence denies or undoes the event" };
-    if (c.cue.kind === "historical") return { kind: "historical", cue: c.cue.id, text: sentence.slice(c.oStart, c.oEnd), explanation: "the sentence is about the 1988 killings, not a new event" };
+    if (c.cue.kind === "negation") return { kind: "negation", cue: c.cue.id, text: text.slice(c.oStart, c.oEnd), explanation: "the sentence denies or undoes the event" };
+    if (c.cue.kind === "historical") return { kind: "historical", cue: c.cue.id, text: text.slice(c.oStart, c.oEnd), explanation: "the sentence is about the 1988 killings, not a new event" };
   }
   if (!SPEECH_LABELS.has(label)) return undefined;
   const quote = match.map((h) => quoteAround(quotes, h.oStart, h.oEnd)).find((q) => q !== undefined);
   const outside = (c: CueHit): boolean => !(quote && c.oStart >= quote.start && c.oEnd <= quote.end) && !match.some((h) => c.start < h.end && h.start < c.end);
   const framing = relevant.filter((c) => (c.cue.kind === "reporting" || c.cue.kind === "condemnation") && outside(c));
   // "Outlet: «words»" — a colon before the quotation attributes the words to someone.
-  if (quote && sentence.slice(0, quote.start).includes(":") && framing.length === 0) {
+  if (quote && framing.length === 0 && text.slice(sentenceStart, quote.start).includes(":")) {
     return { kind: "quoted", text: ":", explanation: "the words are quoted and attributed to someone (colon before the quotation)" };
   }
   if (quote && framing.length > 0) {
     const c = framing[0]!;
-    return { kind: "quoted", cue: c.cue.id, text: sentence.slice(c.oStart, c.oEnd), explanation: "the words are quoted, and the sentence reports or condemns them" };
+    return { kind: "quoted", cue: c.cue.id, text: text.slice(c.oStart, c.oEnd), explanation: "the words are quoted, and the sentence reports or condemns them" };
   }
   const reporting = relevant.find((c) => c.cue.kind === "reporting" && c.end <= first.start && !quoteAround(quotes, c.oStart, c.oEnd));
-  if (reporting) return { kind: "reporting", cue: reporting.cue.id, text: sentence.slice(reporting.oStart, reporting.oEnd), explanation: "the words are someone else's, reported by the author" };
+  if (reporting) return { kind: "reporting", cue: reporting.cue.id, text: text.slice(reporting.oStart, reporting.oEnd), explanation: "the words are someone else's, reported by the author" };
   const condemning = framing.find((c) => c.cue.kind === "condemnation");
-  if (condemning) return { kind: "condemnation", cue: condemning.cue.id, text: sentence.slice(condemning.oStart, condemning.oEnd), explanation: "the sentence condemns what it mentions" };
+  if (condemning) return { kind: "condemnation", cue: condemning.cue.id, text: text.slice(condemning.oStart, condemning.oEnd), explanation: "the sentence condemns what it mentions" };
   return undefined;
 }
 
@@ -136,44 +141,41 @@ interface Evidence {
 }
 
 function collect(lex: Lexicon, field: Field, text: string, into: Evidence): void {
-  for (const s of splitSentences(text)) {
-    const m = normaliseMapped(s.text);
-    if (!m.text) continue;
-    const quotes = findQuotes(s.text);
-    const cues: CueHit[] = [];
-    for (const cue of lex.cues) for (const h of hits(cue.re, m)) cues.push({ ...h, cue });
-    if (quotes.length > 0 || cues.some((c) => c.cue.kind === "reporting" || c.cue.kind === "condemnation")) into.hasReportedSpeech = true;
-    for (const rule of lex.rules) {
-      const partHits: Hit[] = [];
-      let all = true;
-      for (const part of rule.parts) {
-        const h = hits(part, m);
-        if (h.length === 0) {
-          all = false;
-          break;
-        }
-        partHits.push(...(rule.parts.length === 1 ? h : [h[0]!]));
-      }
-      if (!all) continue;
-      const groups = rule.parts.length === 1 ? partHits.map((h) => [h]) : [partHits];
-      for (const g of groups) record(rule, g, field, s.start, s.text, cues, quotes, into);
+  const a = analyse(text);
+  if (!a.norm.text) return;
+  const cues: CueHit[] = [];
+  for (const cue of lex.cues) for (const h of hits(cue.re, a)) cues.push({ ...h, cue });
+  if (a.quotes.some((q) => q.length > 0) || cues.some((c) => c.cue.kind === "reporting" || c.cue.kind === "condemnation")) into.hasReportedSpeech = true;
+  for (const rule of lex.rules) {
+    if (rule.parts.length === 1) {
+      for (const h of hits(rule.parts[0]!, a)) record(rule, [h], field, a, cues, into);
+      continue;
+    }
+    // Every part must match in one sentence; the first match of each part is shown.
+    const perPart = rule.parts.map((p) => hits(p, a));
+    if (perPart.some((h) => h.length === 0)) continue;
+    const sentences = new Set(perPart[0]!.map((h) => h.sentence));
+    for (const s of sentences) {
+      const group = perPart.map((hs) => hs.find((h) => h.sentence === s));
+      if (group.every((h) => h !== undefined)) record(rule, group, field, a, cues, into);
     }
   }
 }
 
-function record(rule: Rule, group: Hit[], field: Field, offset: number, sentence: string, cues: CueHit[], quotes: Quote[], into: Evidence): void {
+function record(rule: Rule, group: Hit[], field: Field, a: AnalysedText, cues: CueHit[], into: Evidence): void {
   const oStart = Math.min(...group.map((h) => h.oStart));
   const oEnd = Math.max(...group.map((h) => h.oEnd));
   const match: RuleMatch = {
     rule: rule.id,
     weight: rule.weight,
     field,
-    start: offset + oStart,
-    end: offset + oEnd,
-    text: group.map((h) => sentence.slice(h.oStart, h.oEnd)).join(" … "),
+    start: oStart,
+    end: oEnd,
+    text: group.map((h) => a.text.slice(h.oStart, h.oEnd)).join(" … "),
     pattern: rule.source,
   };
-  const because = suppressionFor(rule.label, group, cues, quotes, sentence);
+  const sentence = group[0]!.sentence;
+  const because = suppressionFor(rule.label, group, cues, a.quotes[sentence] ?? [], a.text, a.sentences[sentence]?.start ?? 0);
   if (because) {
     const list = into.suppressed.get(rule.label) ?? [];
     list.push({ ...match, because });

@@ -1,7 +1,8 @@
 import { daysToIso, isoToDays, parseDate, type FuzzyDate } from "../core/dates.ts";
 import { toAsciiDigits } from "../core/digits.ts";
-import { loadLexicon, type Lexicon } from "./lexicon.ts";
+import { loadLexicon, matchStart, type Lexicon } from "./lexicon.ts";
 import { normaliseMapped, originalSpan } from "./normalise.ts";
+import { analyse } from "./analysis.ts";
 import type { Field } from "./detect.ts";
 
 export type EntityType = "person" | "date" | "place" | "prison" | "charge" | "count";
@@ -130,14 +131,14 @@ const EN_NAME_STOP = new Set(
 const FA_FAMILY_SUFFIX = /(?:ی|یان|پور|زاده|نژاد|فر|لو|وند|نیا|خانی|ان)$/;
 
 function findGazetteer(lex: Lexicon, field: Field, text: string, out: Entity[]): void {
-  const m = normaliseMapped(text);
+  const m = analyse(text).norm;
   if (!m.text) return;
   const local: Entity[] = [];
   for (const g of lex.gazetteer) {
     g.re.lastIndex = 0;
     let x: RegExpExecArray | null;
     while ((x = g.re.exec(m.text))) {
-      const [start, end] = originalSpan(m, x.index, x.index + x[0].length);
+      const [start, end] = originalSpan(m, matchStart(x), x.index + x[0].length);
       const base = { field, start, end, text: text.slice(start, end), id: g.id, name: g.name };
       if (g.kind === "prison") local.push({ ...base, type: "prison", province: g.province!, city: g.city!, executions: g.executions ?? false, via: "prison gazetteer" });
       else if (g.kind === "charge") local.push({ ...base, type: "charge", via: "charge gazetteer" });
@@ -159,7 +160,7 @@ function findGazetteer(lex: Lexicon, field: Field, text: string, out: Entity[]):
   lex.countPattern.lastIndex = 0;
   let c: RegExpExecArray | null;
   while ((c = lex.countPattern.exec(m.text))) {
-    const [start, end] = originalSpan(m, c.index, c.index + c[0].length);
+    const [start, end] = originalSpan(m, matchStart(c), c.index + c[0].length);
     const q = c[1] ?? "";
     const numberText = c[2]!;
     const nounText = c[3]!;
@@ -187,7 +188,7 @@ function findGazetteer(lex: Lexicon, field: Field, text: string, out: Entity[]):
   let g: RegExpExecArray | null;
   const taken: [number, number][] = [];
   while ((g = lex.givenNames.exec(m.text))) {
-    const [gStart, gEnd] = originalSpan(m, g.index, g.index + g[0].length);
+    const [gStart, gEnd] = originalSpan(m, matchStart(g), g.index + g[0].length);
     if (taken.some(([a, b]) => gStart < b && a < gEnd)) continue;
     const original = text.slice(gStart, gEnd);
     const latin = /[a-z]/i.test(original);

@@ -58,8 +58,14 @@ export interface Lexicon {
   countNouns: { id: string; re: RegExp }[];
 }
 
-const BOUNDARY_BEFORE = "(?<![\\p{L}\\p{N}\\p{M}])";
-const BOUNDARY_AFTER = "(?![\\p{L}\\p{N}\\p{M}])";
+// Normalised text separates words by exactly one space and sentences by a line
+// break, so a word starts after one of them (consumed, which lets the engine skip
+// quickly to the next separator) or at the start. No pattern crosses a line break.
+const BOUNDARY_BEFORE = "(?:^|[ \\n])";
+const BOUNDARY_AFTER = "(?=[ \\n]|$)";
+
+/** Where the words of a match start: after the separator the boundary consumed. */
+export const matchStart = (m: RegExpExecArray): number => (m[0].startsWith(" ") || m[0].startsWith("\n") ? m.index + 1 : m.index);
 const ARABIC_LETTER = /[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/;
 
 /**
@@ -106,9 +112,9 @@ function addMacro(table: MacroTable, name: string, lang: RuleLang, pattern: stri
 function expand(pattern: string, lang: RuleLang, macros: MacroTable, where: { file: string; line: number }, depth = 0): string {
   if (depth > 5) throw new VigilError("validation", "macros nest too deeply", { where });
   return pattern.replace(/\{([a-z_]+)(?:(\d+)-(\d+))?\}/g, (whole, name: string, lo?: string, hi?: string) => {
-    if (name === "w" && lo !== undefined) return `(?:[^ ]+ ){${lo},${hi}}`;
-    if (name === "adv" && lo !== undefined) return `(?:(?!(?:to|not|never|due|set|about|scheduled|going|expected|likely|at|in)\\b)[^ ]+ ){${lo},${hi}}`;
-    if (name === "w") return "[^ ]+";
+    if (name === "w" && lo !== undefined) return `(?:\\S+ ){${lo},${hi}}`;
+    if (name === "adv" && lo !== undefined) return `(?:(?!(?:to|not|never|due|set|about|scheduled|going|expected|likely|at|in)\\b)\\S+ ){${lo},${hi}}`;
+    if (name === "w") return "\\S+";
     const m = macros.get(name);
     if (!m) throw new VigilError("validation", `unknown macro ${whole}`, { where });
     const alts = lang === "en" ? m.en : lang === "fa" ? m.fa : [...m.en, ...m.fa];

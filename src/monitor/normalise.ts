@@ -24,7 +24,10 @@ function foldCodePoint(ch: string): string {
   if (out === undefined) {
     const folded = normaliseName(`a${ch}a`);
     out = folded.length >= 2 && folded.startsWith("a") && folded.endsWith("a") ? folded.slice(1, -1) : " ";
-    if (/^\s+$/.test(out)) out = " ";
+    // Anything that is not a letter, digit or mark separates words, so that a word
+    // boundary in the normalised text is always a single space or an end.
+    out = out.replace(/[^\p{L}\p{N}\p{M}]+/gu, " ");
+    if (/^ +$/.test(out)) out = " ";
     if (cache.size < 20000) cache.set(ch, out);
   }
   return out;
@@ -32,7 +35,11 @@ function foldCodePoint(ch: string): string {
 
 const SPACE = /\s/;
 
-/** Normalises text as `normaliseName` does, keeping offsets into the original. */
+/**
+ * Normalises text as `normaliseName` does (and turns any remaining symbol into
+ * a space, so words are always separated by exactly one space), keeping
+ * offsets into the original.
+ */
 export function normaliseMapped(original: string): MappedText {
   const parts: string[] = [];
   const starts: number[] = [];
