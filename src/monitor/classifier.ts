@@ -9,8 +9,8 @@ import { normaliseMapped } from "./normalise.ts";
  */
 export interface ClassifierModel {
   vocabulary: Map<string, number>;
-  /** Character n-grams by a 32-bit hash of their text, so scoring allocates no substrings. */
-  charIndex: Map<number, number>;
+  /** Character n-grams by a 32-bit hash of their text (open addressing), so scoring allocates nothing per n-gram. */
+  charIndex: HashTable;
   features: string[];
   idf: Float64Array;
   weights: Record<Label, Float64Array>;
@@ -152,12 +152,9 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
     weights[label] = w;
     bias[label] = b;
   }
-  const charIndex = new Map<number, number>();
-  features.forEach((f, i) => {
-    if (!f.startsWith("c:")) return;
-    const h = hashRange(f, 2, f.length);
-    if (!charIndex.has(h)) charIndex.set(h, i);
-  });
+  const chars = features.map((f, i) => [f, i] as const).filter(([f]) => f.startsWith("c:"));
+  const charIndex = newTable(chars.length);
+  for (const [f, i] of chars) tablePut(charIndex, hashRange(f, 2, f.length), i);
   return { vocabulary, charIndex, features, idf, weights, bias };
 }
 
@@ -178,51 +175,106 @@ function hashRange(s: string, from: number, to: number): number {
   return h >>> 0;
 }
 
+/** An open-addressing table from 32-bit hashes to feature indexes, in typed arrays. */
+export interface HashTable {
+  keys: Uint32Array;
+  values: Int32Array;
+  mask: number;
+}
+
+function newTable(n: number): HashTable {
+  let size = 16;
+  while (size < n * 4) size *= 2;
+  return { keys: new Uint32Array(size), values: new Int32Array(size).fill(-1), mask: size - 1 };
+}
+
+function tablePut(t: HashTable, h: number, v: number): void {
+  let i = h & t.mask;
+  while (t.values[i] !== -1) {
+    if (t.keys[i] === h) return; // a hash collision keeps the first feature
+    i = (i + 1) & t.mask;
+  }
+  t.keys[i] = h;
+  t.values[i] = v;
+}
+
+function tableGet(t: HashTable, h: number): number {
+  let i = h & t.mask;
+  for (;;) {
+    const v = t.values[i]!;
+    if (v === -1) return -1;
+    if (t.keys[i] === h) return v;
+    i = (i + 1) & t.mask;
+  }
+}
+
 /** The features of a text that the model knows, counted by index; character n-grams are hashed in place. */
-function knownFeatureCounts(model: Pick<ClassifierModel, "vocabulary" | "charIndex">, text: string): Map<number, number> {
-  const norm = normaliseMapped(text).text;
+function knownFeatureCounts(model: Pick<ClassifierModel, "vocabulary" | "charIndex">, norm: string): Map<number, number> {
   const counts = new Map<number, number>();
   const bump = (j: number | undefined): void => {
-    if (j !== undefined) counts.set(j, (counts.get(j) ?? 0) + 1);
+    if (j !== undefined && j >= 0) counts.set(j, (counts.get(j) ?? 0) + 1);
   };
   let prev = "";
-  for (const w of norm.split(/[ \n]/)) {
-    if (!w) continue;
-    const word = /^\d+$/.test(w) ? "0" : w;
-    bump(model.vocabulary.get(`w:${word}`));
-    if (prev) bump(model.vocabulary.get(`w:${prev} ${word}`));
-    prev = word;
-    const padded = ` ${word} `;
-    for (let i = 0; i + 2 <= padded.length; i++) {
-      let h = 0x811c9dc5;
-      for (let n = 1; n <= 4 && i + n <= padded.length; n++) {
-        h ^= padded.charCodeAt(i + n - 1);
-        h = Math.imul(h, 0x01000193);
-        if (n >= 2) bump(model.charIndex.get(h >>> 0));
+  let start = 0;
+  for (let end = 0; end <= norm.length; end++) {
+    const ch = end < norm.length ? norm.charCodeAt(end) : 32;
+    if (ch !== 32 && ch !== 10) continue;
+    if (end > start) {
+      const w = norm.slice(start, end);
+      const word = /^\d+$/.test(w) ? "0" : w;
+      bump(model.vocabulary.get(`w:${word}`));
+      if (prev) bump(model.vocabulary.get(`w:${prev} ${word}`));
+      prev = word;
+      // n-grams of " word " (2 to 4 code units) hashed without building the padded string.
+      const len = word.length + 2;
+      const at = (k: number): number => (k === 0 || k === len - 1 ? 32 : word.charCodeAt(k - 1));
+      for (let i = 0; i + 2 <= len; i++) {
+        let h = 0x811c9dc5;
+        for (let n = 1; n <= 4 && i + n <= len; n++) {
+          h ^= at(i + n - 1);
+          h = Math.imul(h, 0x01000193);
+          if (n >= 2) bump(tableGet(model.charIndex, h >>> 0));
+        }
       }
     }
+    start = end + 1;
   }
   return counts;
 }
 
 /** Scores a text for every label. */
 export function classify(model: ClassifierModel, text: string, topK = 5): Record<Label, ClassifierScore> {
-  const x = vectoriseIndexed(model, knownFeatureCounts(model, text));
+  return classifyNormalised(model, normaliseMapped(text).text, topK);
+}
+
+/** Scores text already normalised with `normaliseMapped` (words separated by spaces or line breaks). */
+export function classifyNormalised(model: ClassifierModel, norm: string, topK = 5): Record<Label, ClassifierScore> {
+  const x = vectoriseIndexed(model, knownFeatureCounts(model, norm));
   const out = {} as Record<Label, ClassifierScore>;
+  // The top contributions are kept in small arrays by insertion: no list of every feature is built or sorted.
+  const topIdx = new Int32Array(topK);
+  const topVal = new Float64Array(topK);
   for (const label of LABELS) {
     const w = model.weights[label];
     let z = model.bias[label];
-    const contributions: { feature: string; contribution: number }[] = [];
+    let kept = 0;
     for (let k = 0; k < x.idx.length; k++) {
       const c = w[x.idx[k]!]! * x.val[k]!;
       z += c;
-      if (c > 0) contributions.push({ feature: model.features[x.idx[k]!]!, contribution: c });
+      if (c <= 0 || (kept === topK && c <= topVal[topK - 1]!)) continue;
+      let at = Math.min(kept, topK - 1);
+      while (at > 0 && topVal[at - 1]! < c) {
+        topVal[at] = topVal[at - 1]!;
+        topIdx[at] = topIdx[at - 1]!;
+        at--;
+      }
+      topVal[at] = c;
+      topIdx[at] = x.idx[k]!;
+      if (kept < topK) kept++;
     }
-    contributions.sort((a, b) => b.contribution - a.contribution);
-    out[label] = {
-      probability: sigmoid(z),
-      top: contributions.slice(0, topK).map((c) => ({ feature: c.feature, contribution: Math.round(c.contribution * 1000) / 1000 })),
-    };
+    const top: ClassifierScore["top"] = [];
+    for (let i = 0; i < kept; i++) top.push({ feature: model.features[topIdx[i]!]!, contribution: Math.round(topVal[i]! * 1000) / 1000 });
+    out[label] = { probability: sigmoid(z), top };
   }
   return out;
 }

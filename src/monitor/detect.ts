@@ -1,4 +1,4 @@
-import { classify, type ClassifierModel, type ClassifierScore } from "./classifier.ts";
+import { classifyNormalised, type ClassifierModel, type ClassifierScore } from "./classifier.ts";
 import { LABELS, loadLexicon, matchStart, type Cue, type CueKind, type Label, type Lexicon, type Rule } from "./lexicon.ts";
 import { originalSpan } from "./normalise.ts";
 import { quoteAround, type Quote } from "./text.ts";
@@ -235,7 +235,8 @@ export function detect(detector: Detector, input: DetectionInput): DetectionResu
   const evidence: Evidence = { matches: new Map(), suppressed: new Map(), hasReportedSpeech: false };
   if (title) collect(detector.lexicon, "title", title, evidence);
   collect(detector.lexicon, "text", text, evidence);
-  const scores = classify(detector.model, title ? `${title}\n${text}` : text);
+  // The classifier reads the same normalised text the rules did.
+  const scores = classifyNormalised(detector.model, title ? `${analyse(title).norm.text}\n${analyse(text).norm.text}` : analyse(text).norm.text);
   const reasons: LabelReason[] = [];
   const labels: Label[] = [];
   for (const label of LABELS) {

@@ -36,7 +36,9 @@ export function monitorDb(store: Store): Kysely<MonitorTables> {
 /** The poller's repository port on the store (SQLite or PostgreSQL). */
 export class StoreMonitorRepository implements MonitorRepository {
   private readonly db: Kysely<MonitorTables>;
+  private readonly store: Store;
   constructor(store: Store) {
+    this.store = store;
     this.db = monitorDb(store);
   }
 
@@ -80,10 +82,14 @@ export class StoreMonitorRepository implements MonitorRepository {
       .execute();
   }
 
+  /** One transaction per batch: a source's items land together, with one disk sync. */
   async addItems(items: CollectedItem[]): Promise<CollectedItem[]> {
-    const stored: CollectedItem[] = [];
-    for (const it of items) {
-      const res = await this.db
+    if (items.length === 0) return [];
+    return this.store.transaction(async (trx) => {
+      const db = trx.withTables<MonitorTables>();
+      const stored: CollectedItem[] = [];
+      for (const it of items) {
+        const res = await db
         .insertInto("monitor_items")
         .values({
           id: monitorId("mitm"),
@@ -104,8 +110,9 @@ export class StoreMonitorRepository implements MonitorRepository {
         })
         .onConflict((oc) => oc.columns(["source_id", "item_key"]).doNothing())
         .executeTakeFirst();
-      if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) stored.push(it);
-    }
-    return stored;
+        if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) stored.push(it);
+      }
+      return stored;
+    });
   }
 }
