@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import { register as demo } from "../demo/cli.ts";
+import { register as estimate } from "../estimate/cli.ts";
 import { register as monitor } from "../monitor/cli.ts";
 import { register as records } from "../records/cli.ts";
 import { register as serve } from "../server/cli.ts";
 import { register as store } from "../store/cli.ts";
+import { register as vault } from "../vault/cli.ts";
 
 /**
  * Each capability registers its own commands from its folder's `cli.ts`.
@@ -11,4 +13,4 @@ import { register as store } from "../store/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [demo, monitor, records, serve, store];
+export const registrars: Registrar[] = [demo, estimate, monitor, records, serve, store, vault];
