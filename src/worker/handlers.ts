@@ -1,3 +1,4 @@
+import { POLL_JOB, pollJobHandler } from "../monitor/jobs.ts";
 import type { JobHandler } from "./worker.ts";
 import { CAPTURE_JOB, LIVENESS_CHECK_JOB, LIVENESS_JOB, captureJobHandler, livenessCheckHandler, livenessJobHandler } from "../vault/index.ts";
 
@@ -6,6 +7,7 @@ import { CAPTURE_JOB, LIVENESS_CHECK_JOB, LIVENESS_JOB, captureJobHandler, liven
  * (one import line and one entry), so the worker role stays wiring only.
  */
 export const jobHandlers = new Map<string, JobHandler>([
+  [POLL_JOB, pollJobHandler],
   [CAPTURE_JOB, captureJobHandler],
   [LIVENESS_JOB, livenessJobHandler],
   [LIVENESS_CHECK_JOB, livenessCheckHandler],
