@@ -7,7 +7,7 @@ import type { Vault } from "./vault.ts";
 import { parseTilePath, tileBytes, encodeEntryBundle, TILE_WIDTH } from "./tlog/tiles.ts";
 import { requestActor } from "./http/actor.ts";
 import type { BlobRef } from "./custody.ts";
-import { addEvidence, getCaptureRequest, getEvidence, receiveEvidence, requestCapture, vaultFor } from "./use-cases.ts";
+import { addEvidence, getCaptureRequest, getEvidence, readLogEntries, receiveEvidence, requestCapture, vaultFor } from "./use-cases.ts";
 
 export interface VaultRoutesOptions {
   /** The vault to serve (default: the store's, opened once per process). */
@@ -31,8 +31,10 @@ const DEFAULT_UPLOAD_MAX = 2048 * 1024 * 1024;
  * The vault over HTTP.
  *
  * Public and read-only: the log's public keys at a well-known URL, and the
- * log as C2SP tlog-tiles (checkpoint, tiles, entry bundles) for every
- * checkpoint ever signed, so anyone can mirror and audit it.
+ * log as C2SP tlog-tiles (checkpoint and hash tiles) for every checkpoint
+ * ever signed, so anyone can mirror it and check that it only grows. The
+ * entry bundles hold custody records (staff names, notes) and are served
+ * only to those who may read everything.
  *
  * Staff JSON under /api/vault, each guarded by the policy through its use
  * case: upload (multipart, streamed into the blob store under a size limit),
@@ -47,7 +49,7 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
   // The log is static, public data any mirror or browser-based verifier may fetch.
   const publicLog = (reply: FastifyReply, cache: string): FastifyReply => reply.header("cache-control", cache).header("access-control-allow-origin", "*");
   app.addHook("onSend", async (req, reply, payload) => {
-    if (req.url.startsWith(`${base}/`) || req.url === "/.well-known/vigil-log-key") reply.header("cross-origin-resource-policy", "cross-origin");
+    if ((req.url.startsWith(`${base}/`) && !req.url.startsWith(`${base}/tile/entries/`)) || req.url === "/.well-known/vigil-log-key") reply.header("cross-origin-resource-policy", "cross-origin");
     return payload;
   });
 
@@ -76,13 +78,11 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
     // size leaves exactly this width, so every published checkpoint keeps its tiles.
     const signed = t.width === TILE_WIDTH ? (await vault.log.latestCheckpointSize()) >= hashes * span : await vault.log.hasCheckpointBetween(hashes * span, (hashes + 1) * span);
     if (!signed || hashes * span > vault.log.size) return reply.code(404).type("text/plain").send("no such tile\n");
-    let body: Buffer;
     if (t.level === "entries") {
-      const entries: Buffer[] = [];
-      for await (const e of vault.log.entries(t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width)) entries.push(e);
-      body = encodeEntryBundle(entries);
-    } else body = tileBytes(vault.log.tree, t);
-    return publicLog(reply, "public, max-age=31536000, immutable").type("application/octet-stream").send(body);
+      const entries = await readLogEntries(makeCtx(vault.store, await requestActor(req)), vault, t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width);
+      return reply.header("cache-control", "private, no-store").type("application/octet-stream").send(encodeEntryBundle(entries));
+    }
+    return publicLog(reply, "public, max-age=31536000, immutable").type("application/octet-stream").send(tileBytes(vault.log.tree, t));
   });
 
   // --- staff JSON ---

@@ -132,6 +132,21 @@ export async function getEvidence(ctx: Ctx, vault: Vault, itemId: string): Promi
   return { item, sources, custody, receipt: { checkpoint: receipt.checkpoint, keys: receipt.keys, events: receipt.events } };
 }
 
+/**
+ * The log's entries from `from` to `to`: custody records hold staff names,
+ * notes and the existence of restricted evidence, so only those who may
+ * export and read everything get them. Anyone can still witness the log
+ * through its checkpoints and hash tiles; bundles carry the entries they prove.
+ */
+export async function readLogEntries(ctx: Ctx, vault: Vault, from: number, to: number): Promise<Buffer[]> {
+  authorize(ctx.actor, "vault.export");
+  if (!mayRead(ctx.actor, "restricted")) throw new VigilError("forbidden", "the log's entries are custody records, readable only with access to restricted material");
+  const out: Buffer[] = [];
+  for await (const e of vault.log.entries(from, to)) out.push(e);
+  await audit(ctx, { action: "vault.read_log_entries", detail: { from, to } });
+  return out;
+}
+
 /** Items that are evidence of a Source. */
 export async function evidenceOf(ctx: Ctx, vault: Vault, sourceId: string): Promise<Item[]> {
   authorize(ctx.actor, "vault.read");

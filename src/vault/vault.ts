@@ -90,7 +90,7 @@ export class VaultTx {
     this.appendedCount += indexes.length;
     await this.vault.step("log");
     const rows = events.map((e, k) => ({ log_index: indexes[k]!, item_id: e.item, type: e.type, at: e.at, actor: e.actor }));
-    for (let i = 0; i < rows.length; i += 1000) await this.vdb.insertInto("vault_custody").values(rows.slice(i, i + 1000)).execute();
+    await this.vault.store.bulkInsert(this.db, "vault_custody", rows);
     await this.vault.step("custody");
     return indexes.map((index, k) => ({ index, event: events[k]! }));
   }

@@ -119,6 +119,10 @@ test("an editor uploads a photo: original kept, public copy without GPS, Source 
   }
   const tile = await fetch(`${app.url}/log/tile/0/000.p/${cp.size}`);
   assert.equal(tile.status, 200);
+  // Anyone may fetch hash tiles; the entries (custody records) need access to everything.
+  assert.equal((await fetch(`${app.url}/log/tile/entries/000.p/${cp.size}`)).status, 401);
+  assert.equal((await fetch(`${app.url}/log/tile/entries/000.p/${cp.size}`, { headers: auth("tok-viewer") })).status, 403);
+  assert.equal((await fetch(`${app.url}/log/tile/entries/000.p/${cp.size}`, { headers: auth("tok-admin") })).status, 200);
 });
 
 test("hostile uploads: too large, two files, path tricks in the name, a decompression bomb, not multipart, unknown fields", async () => {

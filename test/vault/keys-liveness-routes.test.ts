@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Fastify from "fastify";
-import { Vault, captureUrl, checkLiveness, exportBundle, verifyBundle, rotateLogKey, retiredKeyFiles, openNote, parseVerifierKey, parseCheckpoint, hashLeaf, decodeEntryBundle, MerkleTree, vaultRoutes } from "../../src/vault/index.ts";
+import { Vault, captureUrl, checkLiveness, exportBundle, verifyBundle, rotateLogKey, retiredKeyFiles, openNote, parseVerifierKey, parseCheckpoint, hashLeaf, decodeEntryBundle, MerkleTree, vaultRoutes, setStaffActorResolver } from "../../src/vault/index.ts";
 import { tempDir } from "./helpers.ts";
 import { openTestVault } from "./vault-fixture.ts";
 import { startFixtureServer } from "./fixture-server.ts";
@@ -113,7 +113,14 @@ test("routes: well-known key, checkpoint and tiles that reproduce the signed roo
     assert.equal(checkpoint.size, 3);
     const tile = await app.inject({ url: `/log/tile/0/000.p/3` });
     assert.equal(tile.statusCode, 200);
+    // Entry bundles are custody records (staff names, notes): not for the public,
+    // nor for staff who may not read restricted material.
+    assert.equal((await app.inject({ url: `/log/tile/entries/000.p/3` })).statusCode, 401);
+    setStaffActorResolver(() => ({ id: "usr_editor", role: "editor" }));
+    assert.equal((await app.inject({ url: `/log/tile/entries/000.p/3` })).statusCode, 403);
+    setStaffActorResolver(() => ({ id: "usr_admin", role: "admin", restrictedByRole: true }));
     const bundle = await app.inject({ url: `/log/tile/entries/000.p/3` });
+    assert.equal(bundle.statusCode, 200);
     const entries = decodeEntryBundle(bundle.rawPayload);
     const mirror = new MerkleTree();
     entries.forEach((e, i) => {

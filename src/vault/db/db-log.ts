@@ -9,7 +9,6 @@ import { openNote, signNote, type NoteSigner, type NoteVerifier } from "../tlog/
 import { vaultDb, type VaultDb } from "./tables.ts";
 
 const PAGE = 50_000;
-const INSERT_CHUNK = 1000;
 
 /** One async task at a time: the in-memory tree is shared by everything in the process. */
 export class Mutex {
@@ -107,7 +106,7 @@ export class DbLog {
     if (this.tree.size === this.committed && this.tree.size < start) await this.readNew(trx, start);
     if (this.tree.size !== start) throw new VigilError("integrity", `the log head says ${start} entries but ${this.tree.size} are known`);
     const rows = entries.map((e, k) => ({ idx: start + k, entry: Buffer.from(e), leaf_hash: hashLeaf(e) }));
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto("vault_log").values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    await this.store.bulkInsert(trx, "vault_log", rows);
     return rows.map((r) => this.tree.appendHash(r.leaf_hash));
   }
 
