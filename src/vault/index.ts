@@ -9,7 +9,7 @@ export * from "./blob/hashing.ts";
 export * from "./blob/local-blob-store.ts";
 export * from "./tlog/file-log.ts";
 export * from "./custody.ts";
-export * from "./items.ts";
+export * from "./file-items.ts";
 export * from "./keys.ts";
 export * from "./vault.ts";
 export * from "./capture/warc.ts";

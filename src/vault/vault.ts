@@ -18,6 +18,7 @@ import { ItemRepository, itemToRow } from "./db/item-repo.ts";
 import { vaultDb, type VaultDb } from "./db/tables.ts";
 import { deriveCopies } from "./derive.ts";
 import { repairOnOpen, type OpenReport } from "./db/check.ts";
+import { importFileVault, keyFileOrigin } from "./db/legacy-import.ts";
 
 export const VIGIL_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 export const TOOL = { name: "vigil", version: VIGIL_VERSION };
@@ -139,13 +140,16 @@ export class Vault {
    * truncated), and repairs what an interrupted writer can leave behind.
    */
   static async open(opts: VaultOptions): Promise<Vault> {
-    const origin = await fixOrigin(opts.store, opts.origin, opts.defaultOrigin);
+    // A data folder whose keys already exist keeps the log name they were made for.
+    const origin = await fixOrigin(opts.store, opts.origin, (await keyFileOrigin(opts.store.dataDir)) ?? opts.defaultOrigin);
     const root = join(opts.store.dataDir, "vault");
     const keys = await loadKeys(opts.store.dataDir, origin);
     const log = await DbLog.open(opts.store, origin);
     const blobs = opts.blobs ?? new LocalBlobStore(join(root, "blobs"), opts.maxBlobBytes ? { maxBytes: opts.maxBlobBytes } : {});
     const v = new Vault(opts.store, blobs, log, keys, opts.hooks ?? {});
+    const imported = await importFileVault(v);
     v.openReport = await repairOnOpen(v);
+    v.openReport.repaired.unshift(...imported);
     return v;
   }
 

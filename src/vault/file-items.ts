@@ -5,17 +5,11 @@ import { notFound } from "../core/errors.ts";
 import { isItemId, type Item } from "./custody.ts";
 
 /**
- * Where items live. A port so that the database store can take over from the
- * file implementation without touching the use cases.
+ * Items as JSON files in `<data>/vault/items`, written by temp file + fsync +
+ * rename: the vault's form before it moved into the database. Kept to import
+ * such data folders (see db/legacy-import.ts).
  */
-export interface ItemRepository {
-  save(item: Item): Promise<void>;
-  get(id: string): Promise<Item>;
-  list(): Promise<Item[]>;
-}
-
-/** Items as JSON files in `<data>/vault/items`, written by temp file + fsync + rename. */
-export class FileItemRepository implements ItemRepository {
+export class FileItemRepository {
   constructor(private readonly dir: string) {}
 
   async save(item: Item): Promise<void> {
