@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { checkWarc, exportBundle, verifyBundle, writeWarc } from "../../src/vault/index.ts";
+import { canonicalJson, checkWarc, exportBundle, verifyBundle, writeWarc } from "../../src/vault/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
 import { tempDir } from "./helpers.ts";
 import { openTestVault } from "./vault-fixture.ts";
@@ -55,4 +55,18 @@ test("randomly mutated bundles never verify and never crash the verifier", async
   } finally {
     t.cleanup();
   }
+});
+
+test("canonical JSON: the same value, keys sorted at every level whatever their order, one byte string", () => {
+  const reversed = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(reversed) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v as Record<string, unknown>).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+  fc.assert(
+    fc.property(fc.jsonValue(), (v) => {
+      const text = canonicalJson(v);
+      assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(v)));
+      assert.equal(canonicalJson(reversed(v)), text);
+    }),
+    { numRuns: 300 },
+  );
+  assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 0, y: undefined }], c: "x" }, "0": true, "": null }), '{"":null,"0":true,"a":{"c":"x","d":[1,{"z":0}]},"b":1}');
 });
