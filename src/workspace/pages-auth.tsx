@@ -241,7 +241,7 @@ async function finishSignIn(req: FastifyRequest, reply: FastifyReply, outcome: S
 
 /** Sign-in, sign-out, language, one-time links and second-factor setup. */
 export async function authPages(app: FastifyInstance): Promise<void> {
-  const signInLimit = { rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `signin:${req.ip}` } };
+  const signInLimit = { rateLimit: { max: 30, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `signin:${req.ip}` } };
 
   app.get("/sign-in", { config: { access: "public" } }, async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;

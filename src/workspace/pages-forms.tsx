@@ -19,6 +19,7 @@ import {
   type VRecord,
 } from "../records/index.ts";
 import { NAME_KINDS } from "../core/names.ts";
+import { parseDate } from "../core/dates.ts";
 import { authenticate } from "./http.ts";
 import { messages } from "./messages.ts";
 import { applyOp, proposeChange, type ProposalOp } from "./proposals.ts";
@@ -232,6 +233,11 @@ function newRecordInput(type: RecordType, v: Values): { input: RecordInput; fiel
     }
     for (const f of ["birth", "death"] as const) {
       if (v[f]?.trim()) {
+        try {
+          parseDate(v[f], { field: f });
+        } catch (e) {
+          problems.push({ field: f, message: e instanceof Error ? e.message : String(e) });
+        }
         claims.push({ ...base, property: f, date: v[f] });
         fields.push({ date: f });
       }
