@@ -124,12 +124,12 @@ function SourceFields({ env, values, errors, vocab, results }: { env: PageEnv; v
   );
 }
 
-function ConfidenceFields({ env, values, errors, claimLevel }: { env: PageEnv; values: Values; errors?: FieldErrors | undefined; claimLevel: string }) {
+function ConfidenceFields({ env, values, errors, claimLevel, forRecord = false }: { env: PageEnv; values: Values; errors?: FieldErrors | undefined; claimLevel: string; forRecord?: boolean }) {
   const { t } = env;
   return (
     <div class="grid two">
       <SelectField name="confidence" label={t("workspace.form.confidence")} value={values.confidence || "probable"} options={options(CONFIDENCES, (c) => t(`workspace.confidence.${c}`))} errors={errors} />
-      <SelectField name={claimLevel} label={t(claimLevel === "confidentiality" ? "workspace.form.confidentiality" : "workspace.form.claimConfidentiality")} hint={t("workspace.form.confHint")} value={values[claimLevel] || "staff"} options={options(CONFIDENTIALITIES, (c) => t(`workspace.conf.${c}`))} errors={errors} />
+      <SelectField name={claimLevel} label={t(forRecord ? "workspace.form.confidentiality" : "workspace.form.claimConfidentiality")} hint={t("workspace.form.confHint")} value={values[claimLevel] || "staff"} options={options(CONFIDENTIALITIES, (c) => t(`workspace.conf.${c}`))} errors={errors} />
     </div>
   );
 }

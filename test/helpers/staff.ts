@@ -89,7 +89,7 @@ export class StaffClient {
 export const PASSWORD = "a long and unguessable passphrase";
 
 /** Creates a user of a role and signs them in. */
-export async function staff(store: Store, base: string, role: UserRole, name = role): Promise<StaffClient> {
+export async function staff(store: Store, base: string, role: UserRole, name: string = role): Promise<StaffClient> {
   const email = `${name}@example.org`;
   await createUser(makeCtx(store, { ...SYSTEM, id: "system:test" }, { audit: auditSink }), { email, displayName: `${name[0]!.toUpperCase()}${name.slice(1)}`, role, password: PASSWORD });
   const c = new StaffClient(base, email, PASSWORD);
