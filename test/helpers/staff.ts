@@ -32,7 +32,7 @@ export class StaffClient {
     }
   }
 
-  async request(method: string, path: string, body?: Record<string, string | string[]> | unknown, opts: { json?: boolean; csrf?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string; location: string | null; res: Response }> {
+  async request(method: string, path: string, body?: unknown, opts: { json?: boolean; csrf?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string; location: string | null; res: Response }> {
     const headers: Record<string, string> = { cookie: this.cookieHeader(), ...opts.headers };
     let payload: string | undefined;
     if (body !== undefined && opts.json) {
