@@ -2,6 +2,8 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from "fastify";
 import {
   addGrant,
+  authorize,
+  mayRead,
   approveRecovery,
   baseUrl,
   createApiToken,
@@ -66,6 +68,47 @@ export function presentRecord(view: RecordView): unknown {
 
 const strip = <T extends object>(body: T, ...keys: string[]): T => Object.fromEntries(Object.entries(body).filter(([k]) => !keys.includes(k))) as T;
 
+/**
+ * The action each API route performs, checked by the policy before the body
+ * is even validated (the use case checks again). Routes on owned things
+ * (proposals, tokens) are left to the use case, which knows the owner.
+ */
+const ROUTE_ACTIONS: Record<string, Action> = {
+  "GET /api/v1/records": "record.read",
+  "POST /api/v1/records": "record.create",
+  "GET /api/v1/records/:id": "record.read",
+  "PATCH /api/v1/records/:id": "record.update",
+  "GET /api/v1/records/:id/history": "history.read",
+  "GET /api/v1/records/:id/merges": "record.read",
+  "POST /api/v1/records/:id/claims": "claim.create",
+  "PATCH /api/v1/claims/:id": "claim.update",
+  "POST /api/v1/claims/:id/retract": "claim.update",
+  "GET /api/v1/versions/:entityId/:version": "history.read",
+  "POST /api/v1/versions/:entityId/:version/restore": "history.restore",
+  "POST /api/v1/merges": "person.merge",
+  "POST /api/v1/merges/:id/undo": "person.merge",
+  "GET /api/v1/search": "search.staff",
+  "GET /api/v1/vocabularies": "vocab.read",
+  "PUT /api/v1/vocabularies/:vocabulary/:code": "vocab.manage",
+  "POST /api/v1/proposals": "record.propose",
+  "POST /api/v1/proposals/:id/approve": "proposal.review",
+  "POST /api/v1/proposals/:id/reject": "proposal.review",
+  "GET /api/v1/users": "user.read",
+  "POST /api/v1/users": "user.manage",
+  "PATCH /api/v1/users/:id": "user.manage",
+  "POST /api/v1/users/:id/recovery": "user.recover",
+  "POST /api/v1/recoveries/:id/approve": "user.recover",
+  "GET /api/v1/grants": "grant.manage",
+  "POST /api/v1/grants": "grant.manage",
+  "DELETE /api/v1/grants/:id": "grant.manage",
+  "GET /api/v1/audit": "audit.read",
+  "GET /api/v1/audit/export": "audit.export",
+  "GET /api/v1/export": "export.all",
+};
+
+/** Routes a token may never use (a token cannot mint tokens or start recoveries). */
+const SESSION_ONLY = new Set(["POST /api/v1/tokens", "POST /api/v1/users/:id/recovery", "POST /api/v1/recoveries/:id/approve"]);
+
 /** Routes collected for the OpenAPI document (every route of this plugin). */
 export const apiRouteTable: ApiRoute[] = [];
 
@@ -89,7 +132,8 @@ export const apiRoutes: FastifyPluginAsync = async (root) => {
         for (const m of methods) if (m !== "HEAD") apiRouteTable.push({ method: m, url: route.url, schema: (route.schema ?? {}) as ApiRoute["schema"], public: (route.config as { access?: string } | undefined)?.access === "public" });
         route.config = { ...(route.config ?? {}), access: (route.config as { access?: string } | undefined)?.access ?? "api" } as never;
       });
-      app.addHook("preHandler", async (req) => {
+      // Before the body is validated: a stranger learns nothing from validation errors, and every refusal is logged.
+      app.addHook("onRequest", async (req) => {
         if (req.routeOptions.config.access === "public") return;
         const auth = await authenticate(req);
         if (auth.via === "none") {
@@ -103,6 +147,12 @@ export const apiRoutes: FastifyPluginAsync = async (root) => {
           }
           if (req.method !== "GET" && req.method !== "HEAD") await checkCsrf(req);
         }
+        if (auth.via === "token" && SESSION_ONLY.has(`${req.method} ${req.routeOptions.url ?? ""}`)) {
+          await logDenial(req, 403, "not with a token");
+          throw new VigilError("forbidden", "this action is taken from a workspace session, never with a token");
+        }
+        const action = ROUTE_ACTIONS[`${req.method === "HEAD" ? "GET" : req.method} ${req.routeOptions.url ?? ""}`];
+        if (action) authorize(auth.actor, action);
       });
       app.addHook("onSend", async (_req, reply, payload) => {
         if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
@@ -357,9 +407,12 @@ async function register(app: FastifyInstance): Promise<void> {
     for await (const l of exportAudit(await ctxOf(req))) lines.push(l);
     return reply.type("application/x-ndjson; charset=utf-8").send(lines.join(""));
   });
-  app.get("/v1/export", { schema: tag("export", "Every record, claim, change and merge as NDJSON (logged)") }, async (req, reply) => {
+  app.get("/v1/export", { schema: tag("export", "Every record, claim, change and merge as NDJSON (logged); restricted claims included, so it needs access to all of them") }, async (req, reply) => {
+    const ctx = await ctxOf(req);
+    // The full export carries restricted claims: only for those granted every one of them.
+    if (!mayRead({ ...ctx.actor, grantedRestricted: undefined }, "restricted")) throw new VigilError("forbidden", "the full export contains restricted claims: it needs a grant of access to every restricted item");
     const lines: string[] = [];
-    for await (const l of exportNdjson(await ctxOf(req))) lines.push(l);
+    for await (const l of exportNdjson(ctx)) lines.push(l);
     return reply.type("application/x-ndjson; charset=utf-8").send(lines.join(""));
   });
 }

@@ -463,6 +463,7 @@ export async function formPages(app: FastifyInstance): Promise<void> {
   app.post("/new/:type", async (req, reply) => {
     const type = (req.params as { type: string }).type as RecordType;
     if (!RECORD_TYPES.includes(type)) throw new VigilError("not_found", `no record type ${type}`);
+    if (!can((await authenticate(req)).actor, "record.propose")) throw new VigilError("forbidden", "not permitted: record.propose");
     const body = req.body;
     const values = readValues(body);
     values.sourceId = picked(body, "sourceId");

@@ -535,6 +535,7 @@ export async function recordPages(app: FastifyInstance): Promise<void> {
 
   app.post("/history/restore", async (req, reply) => {
     const { ctx } = await authenticate(req);
+    if (!can(ctx.actor, "history.restore")) throw new VigilError("forbidden", "not permitted: history.restore");
     const version = Number(str(req.body, "version"));
     if (!Number.isInteger(version) || version < 1) throw new VigilError("validation", "version must be a whole number", { where: { field: "version" } });
     const entityId = str(req.body, "entityId");
@@ -547,6 +548,7 @@ export async function recordPages(app: FastifyInstance): Promise<void> {
     const { id } = req.params as { id: string };
     const env = await pageEnv(req, reply);
     const { ctx } = await authenticate(req);
+    if (!can(ctx.actor, "person.merge")) throw new VigilError("forbidden", "not permitted: person.merge");
     const view = await getRecord(ctx, id);
     if (view.record.type !== "person") throw new VigilError("validation", "only people are merged");
     const { t, lang } = env;
@@ -582,6 +584,7 @@ export async function recordPages(app: FastifyInstance): Promise<void> {
   app.post("/records/:id/merge", async (req, reply) => {
     const { id } = req.params as { id: string };
     const body = req.body;
+    if (!can((await authenticate(req)).actor, "person.merge")) throw new VigilError("forbidden", "not permitted: person.merge");
     const values = { otherQ: str(body, "otherQ"), otherId: picked(body, "otherId"), reason: str(body, "reason") };
     if (str(body, "find")) return mergePage(req, reply, values, undefined, await pickerSearch(req, values.otherQ, ["person"]));
     const { ctx } = await authenticate(req);

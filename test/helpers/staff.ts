@@ -35,6 +35,7 @@ export class StaffClient {
   async request(method: string, path: string, body?: unknown, opts: { json?: boolean; csrf?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string; location: string | null; res: Response }> {
     const headers: Record<string, string> = { cookie: this.cookieHeader(), ...opts.headers };
     let payload: string | undefined;
+    if (opts.json && opts.csrf !== false && method !== "GET") headers["x-csrf-token"] = this.csrf;
     if (body !== undefined && opts.json) {
       headers["content-type"] = "application/json";
       if (opts.csrf !== false) headers["x-csrf-token"] = this.csrf;
