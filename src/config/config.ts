@@ -19,6 +19,8 @@ export interface Config {
   worker: boolean;
   /** Trust X-Forwarded-* from a proxy in front. */
   trustProxy: boolean;
+  /** Requests per minute one API token or session may make to /api/ (VIGIL_API_RATE_LIMIT). */
+  apiRateLimit: number;
   /** Let the capture worker reach private and loopback addresses (off: captures could read the internal network). */
   captureAllowPrivate: boolean;
   /** Hours between liveness re-checks of captured URLs; 0 turns them off. */
@@ -54,6 +56,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const demo = flags.demo ?? env.VIGIL_DEMO !== "0";
   const worker = flags.worker ?? env.VIGIL_WORKER !== "0";
   const trustProxy = env.VIGIL_TRUST_PROXY === "1";
+  const apiRateText = env.VIGIL_API_RATE_LIMIT ?? "6000";
+  const apiRateLimit = Number(apiRateText);
+  if (!/^\d+$/.test(apiRateText) || apiRateLimit < 1) p.add("VIGIL_API_RATE_LIMIT", "VIGIL_API_RATE_LIMIT is a whole number of requests per minute");
   const captureAllowPrivate = env.VIGIL_CAPTURE_ALLOW_PRIVATE === "1";
   const livenessText = env.VIGIL_LIVENESS_HOURS ?? "24";
   const livenessHours = Number(livenessText);
@@ -62,5 +67,5 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const uploadMaxBytes = Number(uploadText) * 1024 * 1024;
   if (!/^\d+$/.test(uploadText) || uploadMaxBytes <= 0) p.add("VIGIL_UPLOAD_MAX_MB", `VIGIL_UPLOAD_MAX_MB must be a whole number of megabytes, not ${JSON.stringify(uploadText)}`);
   p.throwIfAny("the configuration has errors");
-  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy, captureAllowPrivate, livenessHours, uploadMaxBytes };
+  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy, apiRateLimit, captureAllowPrivate, livenessHours, uploadMaxBytes };
 }

@@ -1,3 +1,4 @@
+import { accountsStartHook } from "../accounts/index.ts";
 import type { AppDeps } from "./deps.ts";
 import { vaultStartHook } from "../vault/index.ts";
 
@@ -8,4 +9,4 @@ import { vaultStartHook } from "../vault/index.ts";
  */
 export type StartHook = (deps: AppDeps, print: (line: string) => void) => Promise<void>;
 
-export const startHooks: StartHook[] = [vaultStartHook];
+export const startHooks: StartHook[] = [accountsStartHook, vaultStartHook];

@@ -30,7 +30,7 @@ export * from "./pdf-copy.ts";
 export * from "./use-cases.ts";
 export * from "./jobs.ts";
 export * from "./start.ts";
-export { setStaffActorResolver, requestActor, type ActorResolver } from "./http/actor.ts";
+export { requestActor, requestCtx } from "./http/actor.ts";
 export { DbLog, Mutex } from "./db/db-log.ts";
 export { ItemRepository, type ItemFilter } from "./db/item-repo.ts";
 export { checkVault, repairOnOpen, type CheckReport, type OpenReport } from "./db/check.ts";

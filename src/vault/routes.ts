@@ -1,11 +1,13 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
 import multipart from "@fastify/multipart";
-import { makeCtx } from "../core/context.ts";
+import rateLimit from "@fastify/rate-limit";
+import { authorize, type Action } from "../accounts/index.ts";
 import { VigilError } from "../core/errors.ts";
+import { authenticate, checkCsrf, logDenial, rateKey } from "../workspace/index.ts";
 import type { Config } from "../config/index.ts";
 import type { Vault } from "./vault.ts";
 import { parseTilePath, tileBytes, encodeEntryBundle, TILE_WIDTH } from "./tlog/tiles.ts";
-import { requestActor } from "./http/actor.ts";
+import { requestCtx } from "./http/actor.ts";
 import type { BlobRef } from "./custody.ts";
 import { addEvidence, getCaptureRequest, getEvidence, readLogEntries, receiveEvidence, requestCapture, vaultFor } from "./use-cases.ts";
 
@@ -36,10 +38,11 @@ const DEFAULT_UPLOAD_MAX = 2048 * 1024 * 1024;
  * entry bundles hold custody records (staff names, notes) and are served
  * only to those who may read everything.
  *
- * Staff JSON under /api/vault, each guarded by the policy through its use
- * case: upload (multipart, streamed into the blob store under a size limit),
- * an item with its custody records and proof receipt, and capture requests
- * run by the worker.
+ * Staff JSON under /api/v1/vault, authenticated like the rest of the API
+ * (session with CSRF, or API token), each route's action checked before its
+ * body is read and again by its use case: upload (multipart, streamed into
+ * the blob store under a size limit), an item with its custody records and
+ * proof receipt, and capture requests run by the worker.
  */
 export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, opts) => {
   const base = opts.logPrefix ?? "/log";
@@ -79,25 +82,55 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
     const signed = t.width === TILE_WIDTH ? (await vault.log.latestCheckpointSize()) >= hashes * span : await vault.log.hasCheckpointBetween(hashes * span, (hashes + 1) * span);
     if (!signed || hashes * span > vault.log.size) return reply.code(404).type("text/plain").send("no such tile\n");
     if (t.level === "entries") {
-      const entries = await readLogEntries(makeCtx(vault.store, await requestActor(req)), vault, t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width);
+      const entries = await readLogEntries(await requestCtx(req, vault.store), vault, t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width);
       return reply.header("cache-control", "private, no-store").type("application/octet-stream").send(encodeEntryBundle(entries));
     }
     return publicLog(reply, "public, max-age=31536000, immutable").type("application/octet-stream").send(tileBytes(vault.log.tree, t));
   });
 
-  // --- staff JSON ---
-
+  // --- staff JSON, under the API's prefix and with its guard ---
+  if (!app.hasDecorator("deps")) return;
   const uploadMax = config?.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX;
-  await app.register(async (upload) => {
-    await upload.register(multipart, {
+  await app.register(async (api) => {
+    await api.register(rateLimit, { global: true, max: config?.apiRateLimit ?? 6000, timeWindow: 60_000, keyGenerator: rateKey });
+    // As for the rest of the API: who is asking and may they take the route's
+    // action, decided before the body is read; sessions also need their CSRF token.
+    api.addHook("onRequest", async (req) => {
+      const auth = await authenticate(req);
+      if (auth.via === "none") throw new VigilError("unauthenticated", "authentication required: a workspace session or a personal API token (Authorization: Bearer vgl_…)");
+      if (auth.via === "session") {
+        if (auth.session?.stage !== "full") throw new VigilError("forbidden", "set up a second factor in the workspace first");
+        if (req.method !== "GET" && req.method !== "HEAD") await checkCsrf(req);
+      }
+      const action = VAULT_ROUTE_ACTIONS[`${req.method === "HEAD" ? "GET" : req.method} ${req.routeOptions.url ?? ""}`];
+      if (action) authorize(auth.actor, action);
+    });
+    api.addHook("onSend", async (_req, reply, payload) => {
+      if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+      return payload;
+    });
+    // Every refusal goes into the audit log, as elsewhere in the API.
+    api.setErrorHandler(async (err: FastifyError | VigilError, req, reply) => {
+      if (err instanceof VigilError) {
+        if (err.code === "forbidden" || err.code === "unauthenticated") await logDenial(req, err.status, err.message);
+        return reply.code(err.status).send(err.toJSON());
+      }
+      if (err.validation) return reply.code(400).send({ error: { code: "validation", message: `${err.validationContext ?? "body"} ${err.message}` } });
+      const status = typeof err.statusCode === "number" ? err.statusCode : 500;
+      if (status < 500) return reply.code(status).send({ error: { code: status === 429 ? "rate_limited" : "bad_request", message: err.message } });
+      req.log.error({ err: { message: err.message, stack: err.stack } }, "vault request failed");
+      return reply.code(500).send({ error: { code: "internal", message: "internal error: nothing was half-written; try again" } });
+    });
+    await api.register(multipart, {
       // One byte over our own limit: the blob store refuses the stream itself (keeping
       // nothing), rather than busboy ending it early as if it were complete.
       limits: { fileSize: uploadMax + 1, files: 1, fields: 20, fieldSize: 8 * 1024, parts: 21, headerPairs: 100, fieldNameSize: 100 },
       throwFileSizeLimit: true,
     });
-    upload.post("/api/vault/items", async (req, reply) => {
+
+    api.post("/items", async (req, reply) => {
       const vault = await getVault();
-      const ctx = makeCtx(vault.store, await requestActor(req));
+      const { ctx } = await authenticate(req);
       if (!req.isMultipart()) throw new VigilError("unsupported", "send the file as multipart/form-data with a `file` part");
       const fields = new Map<string, string[]>();
       let original: BlobRef | undefined;
@@ -130,46 +163,50 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
       });
       return reply.code(201).send({ item, events: events.map((e) => ({ index: e.index, type: e.event.type, at: e.event.at })) });
     });
-  });
 
-  app.get("/api/vault/items/:id", async (req) => {
-    const vault = await getVault();
-    const ctx = makeCtx(vault.store, await requestActor(req));
-    return getEvidence(ctx, vault, (req.params as { id: string }).id);
-  });
+    api.get("/items/:id", async (req) => {
+      const vault = await getVault();
+      return getEvidence((await authenticate(req)).ctx, vault, (req.params as { id: string }).id);
+    });
 
-  app.post(
-    "/api/vault/captures",
-    {
-      schema: {
-        body: {
-          type: "object",
-          required: ["url"],
-          additionalProperties: false,
-          properties: {
-            url: { type: "string", minLength: 1, maxLength: 8000 },
-            rendered: { type: "boolean" },
-            keepFlagged: { type: "boolean" },
-            notes: { type: "string", maxLength: 4000 },
-            sourceIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 100 } },
+    api.post(
+      "/captures",
+      {
+        schema: {
+          body: {
+            type: "object",
+            required: ["url"],
+            additionalProperties: false,
+            properties: {
+              url: { type: "string", minLength: 1, maxLength: 8000 },
+              rendered: { type: "boolean" },
+              keepFlagged: { type: "boolean" },
+              notes: { type: "string", maxLength: 4000 },
+              sourceIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 100 } },
+            },
           },
         },
       },
-    },
-    async (req, reply) => {
-      const vault = await getVault();
-      const ctx = makeCtx(vault.store, await requestActor(req));
-      const body = req.body as { url: string; rendered?: boolean; keepFlagged?: boolean; notes?: string; sourceIds?: string[] };
-      const capture = await requestCapture(ctx, { ...body, allowPrivate: config?.captureAllowPrivate === true });
-      return reply.code(202).header("location", `/api/vault/captures/${capture.id}`).send(capture);
-    },
-  );
+      async (req, reply) => {
+        const body = req.body as { url: string; rendered?: boolean; keepFlagged?: boolean; notes?: string; sourceIds?: string[] };
+        const capture = await requestCapture((await authenticate(req)).ctx, { ...body, allowPrivate: config?.captureAllowPrivate === true });
+        return reply.code(202).header("location", `${STAFF_PREFIX}/captures/${capture.id}`).send(capture);
+      },
+    );
 
-  app.get("/api/vault/captures/:id", async (req) => {
-    const vault = await getVault();
-    const ctx = makeCtx(vault.store, await requestActor(req));
-    return getCaptureRequest(ctx, (req.params as { id: string }).id);
-  });
+    api.get("/captures/:id", async (req) => getCaptureRequest((await authenticate(req)).ctx, (req.params as { id: string }).id));
+  }, { prefix: STAFF_PREFIX });
+};
+
+/** Where the vault's staff JSON routes live: beside the rest of the API. */
+export const STAFF_PREFIX = "/api/v1/vault";
+
+/** The policy action of each staff route, checked before the body is read. */
+const VAULT_ROUTE_ACTIONS: Record<string, Action> = {
+  [`POST ${STAFF_PREFIX}/items`]: "vault.add",
+  [`GET ${STAFF_PREFIX}/items/:id`]: "vault.read",
+  [`POST ${STAFF_PREFIX}/captures`]: "vault.capture",
+  [`GET ${STAFF_PREFIX}/captures/:id`]: "vault.read",
 };
 
 /** Multipart refusals as typed errors with a clear message. */

@@ -7,35 +7,47 @@ import { readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import sharp from "sharp";
-import { SYSTEM, makeCtx, type Actor } from "../../src/core/context.ts";
+import { addGrant, auditSink, createApiToken, createUser } from "../../src/accounts/index.ts";
+import { SYSTEM, makeCtx } from "../../src/core/context.ts";
 import { jobHandlers, runWorker } from "../../src/worker/index.ts";
-import { hashLeaf, openNote, parseTlogProof, parseVerifierKey, parseCheckpoint, setStaffActorResolver, verifyInclusion, type Item } from "../../src/vault/index.ts";
+import { hashLeaf, openNote, parseTlogProof, parseVerifierKey, parseCheckpoint, verifyInclusion, type Item } from "../../src/vault/index.ts";
 import { startApp, type RunningApp } from "../helpers/app.ts";
+import { staff } from "../helpers/staff.ts";
 import { startFixtureServer } from "./fixture-server.ts";
 import { makeSource } from "./vault-fixture.ts";
 
-const ACTORS: Record<string, Actor> = {
-  "tok-editor": { id: "usr_editor", role: "editor" },
-  "tok-viewer": { id: "usr_viewer", role: "viewer" },
-  "tok-admin": { id: "usr_admin", role: "admin", restrictedByRole: true },
-};
-setStaffActorResolver((req) => ACTORS[(req.headers.authorization ?? "").replace(/^Bearer /, "")]);
-
+const API = "/api/v1/vault";
 let app: RunningApp;
 let fx: Awaited<ReturnType<typeof startFixtureServer>>;
 let sourceId: string;
+/** Personal API tokens of synthetic staff, by name. */
+const TOKENS: Record<string, string> = {};
+const USERS: Record<string, string> = {};
 
 before(async () => {
   fx = await startFixtureServer();
   app = await startApp({ env: { VIGIL_CAPTURE_ALLOW_PRIVATE: "1", VIGIL_UPLOAD_MAX_MB: "1", VIGIL_LIVENESS_HOURS: "0" } });
-  sourceId = await makeSource(makeCtx(app.deps.store, SYSTEM), "Synthetic source for the HTTP tests");
+  const sys = makeCtx(app.deps.store, { ...SYSTEM, id: "system:test" }, { audit: auditSink });
+  sourceId = await makeSource(sys, "Synthetic source for the HTTP tests");
+  // Admins may read every restricted item (a role grant), when their token carries `restricted`.
+  await addGrant(sys, { subjectType: "role", subject: "admin", target: "*" });
+  for (const [name, role, scopes] of [
+    ["tok-editor", "editor", ["read", "write"]],
+    ["tok-editor-read", "editor", ["read"]],
+    ["tok-viewer", "viewer", ["read"]],
+    ["tok-admin", "admin", ["read", "write", "export", "restricted"]],
+  ] as const) {
+    const user = await createUser(sys, { email: `${name}@example.org`, role });
+    USERS[name] = user.id;
+    TOKENS[name] = (await createApiToken(makeCtx(app.deps.store, { id: user.id, role }, { audit: auditSink }), { name, scopes: [...scopes], days: 1 })).token;
+  }
 });
 after(async () => {
   await app.close();
   await fx.close();
 });
 
-const auth = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+const auth = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${TOKENS[token] ?? token}` } : {});
 
 function form(file: { name: string; body: Buffer; type?: string } | undefined, fields: [string, string][] = [], extraFiles: { name: string; body: Buffer }[] = []): FormData {
   const f = new FormData();
@@ -46,7 +58,7 @@ function form(file: { name: string; body: Buffer; type?: string } | undefined, f
 }
 
 async function upload(token: string | undefined, body: FormData): Promise<{ status: number; json: { item?: Item; error?: { code: string; message: string } } }> {
-  const res = await fetch(`${app.url}/api/vault/items`, { method: "POST", headers: auth(token), body });
+  const res = await fetch(`${app.url}${API}/items`, { method: "POST", headers: auth(token), body });
   return { status: res.status, json: (await res.json()) as { item?: Item; error?: { code: string; message: string } } };
 }
 
@@ -85,10 +97,20 @@ test("staff routes refuse anyone without a staff role, and read nothing of the b
   assert.equal(anon.json.error?.code, "unauthenticated");
   const viewer = await upload("tok-viewer", form({ name: "a.txt", body: Buffer.from("synthetic") }));
   assert.equal(viewer.status, 403);
+  const narrow = await upload("tok-editor-read", form({ name: "a.txt", body: Buffer.from("synthetic") }));
+  assert.equal(narrow.status, 403, "an editor's token without the write scope");
+  const logged = await app.deps.store.db.withTables<{ audit_log: { action: string; target_id: string | null } }>().selectFrom("audit_log").select("target_id").where("action", "=", "access.denied").execute();
+  assert.ok(logged.filter((r) => r.target_id === `POST ${API}/items`).length >= 3, "every refusal is in the audit log");
   assert.equal(blobFiles().length, before);
-  assert.equal((await fetch(`${app.url}/api/vault/items/itm_0000000000aaaaaaaaaaaaaaaa`)).status, 401);
-  const cap = await fetch(`${app.url}/api/vault/captures`, { method: "POST", headers: { ...auth("tok-viewer"), "content-type": "application/json" }, body: JSON.stringify({ url: `${fx.base}/article` }) });
+  assert.equal((await fetch(`${app.url}${API}/items/itm_0000000000aaaaaaaaaaaaaaaa`)).status, 401);
+  const cap = await fetch(`${app.url}${API}/captures`, { method: "POST", headers: { ...auth("tok-viewer"), "content-type": "application/json" }, body: JSON.stringify({ url: `${fx.base}/article` }) });
   assert.equal(cap.status, 403);
+  // A workspace session may use these routes too, with its CSRF token.
+  const editor = await staff(app.deps.store, app.url, "editor", "session-editor");
+  const noCsrf = await editor.request("POST", `${API}/captures`, { url: `${fx.base}/gone` }, { json: true, csrf: false });
+  assert.equal(noCsrf.status, 403);
+  const withCsrf = await editor.request("POST", `${API}/captures`, { url: `${fx.base}/gone` }, { json: true });
+  assert.equal(withCsrf.status, 202, withCsrf.text);
 });
 
 test("an editor uploads a photo: original kept, public copy without GPS, Source linked; a viewer reads it with custody and receipt", async () => {
@@ -104,12 +126,12 @@ test("an editor uploads a photo: original kept, public copy without GPS, Source 
   assert.deepEqual(item.sourceIds, [sourceId]);
   assert.deepEqual(item.derived.map((d) => d.role).sort(), ["public_copy", "thumbnail"]);
 
-  const res = await fetch(`${app.url}/api/vault/items/${item.id}`, { headers: auth("tok-viewer") });
+  const res = await fetch(`${app.url}${API}/items/${item.id}`, { headers: auth("tok-viewer") });
   assert.equal(res.status, 200);
   const view = (await res.json()) as { sources: { id: string }[]; custody: { index: number; event: { type: string; actor: string; notes?: string } }[]; receipt: { checkpoint: string; keys: string[]; events: { index: number; entry: string; proof: string }[] } };
   assert.deepEqual(view.sources.map((s) => s.id), [sourceId]);
   assert.deepEqual(view.custody.map((c) => c.event.type), ["acquired", "derived", "linked"]);
-  assert.equal(view.custody[0]!.event.actor, "usr_editor");
+  assert.equal(view.custody[0]!.event.actor, USERS["tok-editor"], "the custody record names the signed-in user");
   assert.equal(view.custody[0]!.event.notes, "received from a relative");
   // The receipt proves each event against the signed checkpoint with the published key.
   const cp = parseCheckpoint(openNote(view.receipt.checkpoint, view.receipt.keys.map(parseVerifierKey)).text);
@@ -157,7 +179,7 @@ test("hostile uploads: too large, two files, path tricks in the name, a decompre
   assert.equal(bomb.json.item!.original.mediaType, "image/png");
   assert.deepEqual(bomb.json.item!.derived, []);
 
-  const json = await fetch(`${app.url}/api/vault/items`, { method: "POST", headers: { ...auth("tok-editor"), "content-type": "application/json" }, body: "{}" });
+  const json = await fetch(`${app.url}${API}/items`, { method: "POST", headers: { ...auth("tok-editor"), "content-type": "application/json" }, body: "{}" });
   assert.equal(json.status, 415);
   const unknown = await upload("tok-editor", form({ name: "a.txt", body: Buffer.from("synthetic") }, [["owner", "x"]]));
   assert.equal(unknown.status, 400);
@@ -171,29 +193,29 @@ test("a restricted item is not found for staff without a grant, and readable wit
   const r = await upload("tok-editor", form({ name: "witness.txt", body: Buffer.from("synthetic restricted note") }, [["confidentiality", "restricted"]]));
   assert.equal(r.status, 201);
   const id = r.json.item!.id;
-  assert.equal((await fetch(`${app.url}/api/vault/items/${id}`, { headers: auth("tok-viewer") })).status, 404);
-  assert.equal((await fetch(`${app.url}/api/vault/items/${id}`, { headers: auth("tok-editor") })).status, 404);
-  assert.equal((await fetch(`${app.url}/api/vault/items/${id}`, { headers: auth("tok-admin") })).status, 200);
+  assert.equal((await fetch(`${app.url}${API}/items/${id}`, { headers: auth("tok-viewer") })).status, 404);
+  assert.equal((await fetch(`${app.url}${API}/items/${id}`, { headers: auth("tok-editor") })).status, 404);
+  assert.equal((await fetch(`${app.url}${API}/items/${id}`, { headers: auth("tok-admin") })).status, 200);
 });
 
 test("a capture is requested over HTTP and run by the worker", async () => {
-  const bad = await fetch(`${app.url}/api/vault/captures`, { method: "POST", headers: { ...auth("tok-editor"), "content-type": "application/json" }, body: JSON.stringify({ url: 42 }) });
+  const bad = await fetch(`${app.url}${API}/captures`, { method: "POST", headers: { ...auth("tok-editor"), "content-type": "application/json" }, body: JSON.stringify({ url: 42 }) });
   assert.equal(bad.status, 400);
-  const res = await fetch(`${app.url}/api/vault/captures`, { method: "POST", headers: { ...auth("tok-editor"), "content-type": "application/json" }, body: JSON.stringify({ url: `${fx.base}/article`, sourceIds: [sourceId] }) });
+  const res = await fetch(`${app.url}${API}/captures`, { method: "POST", headers: { ...auth("tok-editor"), "content-type": "application/json" }, body: JSON.stringify({ url: `${fx.base}/article`, sourceIds: [sourceId] }) });
   assert.equal(res.status, 202);
   const req = (await res.json()) as { id: string; status: string };
   assert.equal(req.status, "queued");
-  assert.equal(res.headers.get("location"), `/api/vault/captures/${req.id}`);
+  assert.equal(res.headers.get("location"), `${API}/captures/${req.id}`);
   const stop = new AbortController();
   const worker = runWorker(app.deps.store, jobHandlers, { signal: stop.signal, idleMs: 30 });
   try {
     let state = { status: "queued", itemId: null as string | null };
     for (let i = 0; i < 300 && !["done", "failed", "flagged"].includes(state.status); i++) {
       await new Promise((r) => setTimeout(r, 50));
-      state = (await (await fetch(`${app.url}/api/vault/captures/${req.id}`, { headers: auth("tok-viewer") })).json()) as typeof state;
+      state = (await (await fetch(`${app.url}${API}/captures/${req.id}`, { headers: auth("tok-viewer") })).json()) as typeof state;
     }
     assert.equal(state.status, "done");
-    const item = (await (await fetch(`${app.url}/api/vault/items/${state.itemId}`, { headers: auth("tok-viewer") })).json()) as { item: Item };
+    const item = (await (await fetch(`${app.url}${API}/items/${state.itemId}`, { headers: auth("tok-viewer") })).json()) as { item: Item };
     assert.deepEqual(item.item.sourceIds, [sourceId]);
   } finally {
     stop.abort();

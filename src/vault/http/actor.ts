@@ -1,22 +1,22 @@
 import type { FastifyRequest } from "fastify";
-import { PUBLIC, type Actor } from "../../core/context.ts";
+import { PUBLIC, makeCtx, type Actor, type Ctx } from "../../core/context.ts";
+import { authenticate } from "../../workspace/index.ts";
+import type { Store } from "../../store/index.ts";
 
 /**
- * Who is making a request to the vault's staff routes. Interim: until the
- * accounts work provides sessions and API tokens, no request is staff unless
- * something installs a resolver (tests do), so the staff routes answer 401.
- * When accounts land, this hook is replaced by their session/token auth.
+ * Who is making a request to the vault's routes: the accounts' session
+ * (a full session, second factor set up) or personal API token, as for the
+ * rest of the JSON API; anyone else is the public visitor. An app built
+ * without the server's dependencies (a bare plugin in a test) has no
+ * accounts, and every request is public.
  */
-export type ActorResolver = (req: FastifyRequest) => Actor | undefined | Promise<Actor | undefined>;
-
-let resolver: ActorResolver = () => undefined;
-
-/** Installs the function that tells who a request comes from. */
-export function setStaffActorResolver(fn: ActorResolver): void {
-  resolver = fn;
+export async function requestActor(req: FastifyRequest): Promise<Actor> {
+  if (!req.server.hasDecorator("deps")) return PUBLIC;
+  return (await authenticate(req)).actor;
 }
 
-/** The acting user of a request, or the public visitor. */
-export async function requestActor(req: FastifyRequest): Promise<Actor> {
-  return (await resolver(req)) ?? PUBLIC;
+/** The use-case context of a request (with the accounts' audit sink). */
+export async function requestCtx(req: FastifyRequest, store: Store): Promise<Ctx> {
+  if (!req.server.hasDecorator("deps")) return makeCtx(store, PUBLIC);
+  return (await authenticate(req)).ctx;
 }
