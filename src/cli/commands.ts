@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { register as linkage } from "../linkage/cli.ts";
+import { register as lists } from "../lists/cli.ts";
 
 /**
  * Each capability registers its own commands from its folder's `cli.ts`.
@@ -6,4 +8,4 @@ import type { Command } from "commander";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [];
+export const registrars: Registrar[] = [linkage, lists];

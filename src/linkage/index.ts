@@ -1,0 +1,11 @@
+/** Record linkage across scripts: normalisation, blocking, comparison, Fellegi–Sunter, clustering, review. */
+export { isHonorific, stripHonorifics, isKnownGivenName, isCompoundFirst, foldVariants, GIVEN_NAMES, type GivenName } from "./variants.ts";
+export { crossScriptSimilarity, persianForm, latinForm, alignCost, PERSIAN_RULES, type PersianForm } from "./romanisation.ts";
+export { jaroWinkler, editDistance } from "./strings.ts";
+export { lookupPlace, provinceOf, placeById, PLACES, type Place } from "./gazetteer.ts";
+export { type Comparison, type BlockingRule, type LinkSpec, seededRandom } from "./engine.ts";
+export { trainModel, estimateU, levelWeights, toBits, type FellegiSunterModel, type ComparisonParameters } from "./model.ts";
+export { clusterRecords, type Clustering, type ClusterOptions, type ScoredPair } from "./cluster.ts";
+export { linkRecords, type LinkOptions, type LinkResult, type LinkStats, type LinkStage, type PairExplanation } from "./link.ts";
+export { evaluateClusters, type Evaluation, type Scores } from "./evaluate.ts";
+export { Preparer, personSpec, personComparisons, personBlocking, nameLevel, dateLevel, placeLevel, NAME_THRESHOLDS, type PersonRecord, type PreparedPerson } from "./person.ts";
