@@ -53,9 +53,34 @@ export interface PlaceValue {
   /** Uninformative (the country): treated as missing. */
   vague: boolean;
   key: string;
+  /** Sorted character bigrams of the key, for a quick Dice similarity of long texts (addresses). */
+  bigrams: Int32Array;
   persian: boolean;
   pform: PersianForm | undefined;
   lform: Int32Array | undefined;
+}
+
+function bigramsOf(key: string): Int32Array {
+  const out = new Int32Array(Math.max(0, key.length - 1));
+  for (let i = 0; i + 1 < key.length; i++) out[i] = key.charCodeAt(i) * 65536 + key.charCodeAt(i + 1);
+  return out.sort();
+}
+
+/** Dice coefficient of two sorted bigram multisets. */
+function dice(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let common = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return (2 * common) / (a.length + b.length);
 }
 
 /** A record with everything the comparisons and blocking rules need. */
@@ -139,6 +164,7 @@ export class Preparer {
       province: found ? provinceOf(found) : undefined,
       vague: found?.kind === "country",
       key,
+      bigrams: bigramsOf(key),
       persian,
       pform: persian ? persianForm(t) : undefined,
       lform: persian ? undefined : latinForm(t),
@@ -156,7 +182,7 @@ export class Preparer {
     if (field) {
       const tf = this.tf[field];
       for (const key of new Set(out.map((v) => (v.persian ? "p:" : "l:") + v.folded))) tf.folded.set(key, (tf.folded.get(key) ?? 0) + 1);
-      for (const key of new Set(out.map((v) => v.skeleton))) tf.skeleton.set(key, (tf.skeleton.get(key) ?? 0) + 1);
+      for (const key of new Set(out.map((v) => (v.persian ? "p:" : "l:") + v.skeleton))) tf.skeleton.set(key, (tf.skeleton.get(key) ?? 0) + 1);
     }
     return out;
   }
@@ -214,17 +240,56 @@ const N_SS_EXACT = 8;
 /** Thresholds of the name levels; measured on the benchmarks (docs/linkage.md). */
 export const NAME_THRESHOLDS = { sameScriptClose: 0.92, sameScriptWeak: 0.8, crossScriptExact: 0.95, crossScriptClose: 0.86, crossScriptWeak: 0.72 };
 
-const levelCache = new Map<number, number>();
+/**
+ * Levels of name pairs already compared. Names repeat (many Mohammads), so
+ * most pairs are met again; an open-addressing table of integer pairs is far
+ * cheaper than a Map keyed by numbers beyond 2^31. Emptied when half full.
+ */
+class PairLevelCache {
+  private bits = 20;
+  private a = new Int32Array(1 << this.bits).fill(-1);
+  private b = new Int32Array(1 << this.bits);
+  private v = new Uint8Array(1 << this.bits);
+  private size = 0;
+
+  get(x: number, y: number): number {
+    const mask = (1 << this.bits) - 1;
+    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) & mask;
+    for (;;) {
+      const k = this.a[h]!;
+      if (k === -1) return -1;
+      if (k === x && this.b[h] === y) return this.v[h]!;
+      h = (h + 1) & mask;
+    }
+  }
+
+  set(x: number, y: number, level: number): void {
+    if (this.size * 2 >= 1 << this.bits) {
+      if (this.bits < 24) this.bits++;
+      this.a = new Int32Array(1 << this.bits).fill(-1);
+      this.b = new Int32Array(1 << this.bits);
+      this.v = new Uint8Array(1 << this.bits);
+      this.size = 0;
+    }
+    const mask = (1 << this.bits) - 1;
+    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) & mask;
+    while (this.a[h] !== -1) h = (h + 1) & mask;
+    this.a[h] = x;
+    this.b[h] = y;
+    this.v[h] = level;
+    this.size++;
+  }
+}
+const levelCache = new PairLevelCache();
 
 /** The level of agreement of two prepared names. */
 export function nameLevel(a: NameValue, b: NameValue): number {
   if (a.id === b.id) return N_SS_EXACT;
-  const key = a.id < b.id ? a.id * 16777216 + b.id : b.id * 16777216 + a.id;
-  const cached = levelCache.get(key);
-  if (cached !== undefined) return cached;
+  const [x, y] = a.id < b.id ? [a.id, b.id] : [b.id, a.id];
+  const cached = levelCache.get(x, y);
+  if (cached >= 0) return cached;
   const level = computeNameLevel(a, b);
-  if (levelCache.size > 4_000_000) levelCache.clear();
-  levelCache.set(key, level);
+  levelCache.set(x, y, level);
   return level;
 }
 
@@ -265,9 +330,10 @@ function nameFieldLevel(a: PreparedPerson, b: PreparedPerson, field: "given" | "
   const straight = bestNameLevel(a[field], b[field]);
   if (straight >= N_SS_WEAK) return straight;
   const other = field === "given" ? "family" : "given";
+  // Only exact agreement both ways counts as a swap: Mohammad Hassani is not Hassan Mohammadi.
   const crossA = bestNameLevel(a[field], b[other]);
   const crossB = bestNameLevel(a[other], b[field]);
-  if (crossA >= N_SS_WEAK && crossB >= N_SS_WEAK) return Math.min(crossA, crossB);
+  if (crossA >= N_XS_EXACT && crossB >= N_XS_EXACT) return Math.min(crossA, crossB);
   if (straight === 0 && (a[field].length === 0 || b[field].length === 0)) return 0;
   return straight;
 }
@@ -301,7 +367,8 @@ function placePairLevel(a: PlaceValue, b: PlaceValue): number {
   }
   if (a.key === b.key) return 4;
   if (a.persian === b.persian) {
-    if (jaroWinkler(a.key, b.key) >= 0.9) return 3;
+    // Long texts (addresses) by shared letter pairs; short ones (towns) by Jaro–Winkler.
+    if (a.key.length > 12 && b.key.length > 12 ? dice(a.bigrams, b.bigrams) >= 0.8 : jaroWinkler(a.key, b.key) >= 0.9) return 3;
   } else {
     const [p, l] = a.persian ? [a, b] : [b, a];
     if (crossScriptSimilarity(p.pform!, l.lform!) >= 0.85) return 3;
@@ -329,8 +396,9 @@ function tfOf(prep: Preparer, field: "given" | "family" | "father", a: PreparedP
     return Math.max(f, 1) / n;
   }
   if (level === N_XS_EXACT) {
+    // The chance that a random record has this name in the other script.
     let f = 0;
-    for (const v of [...a[field], ...b[field]]) f = Math.max(f, tf.skeleton.get(v.skeleton) ?? 1);
+    for (const v of [...a[field], ...b[field]]) f = Math.max(f, tf.skeleton.get((v.persian ? "l:" : "p:") + v.skeleton) ?? 1);
     return Math.max(f, 1) / n;
   }
   return undefined;

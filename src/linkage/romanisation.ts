@@ -63,6 +63,7 @@ export const PERSIAN_RULES: Readonly<Record<string, LetterRule>> = {
   // 'ayn: BGN writes ‘; lists mostly drop it or write the vowel it carries.
   ع: { any: [["'", 0], ["a", 0.05], ["e", 0.05], ["o", 0.05], ["i", 0.1], ["u", 0.1], ["aa", 0.1]], drop: 0.05 },
   غ: { any: [["gh", 0], ["q", 0.1], ["g", 0.3], ["qh", 0.2]] },
+  ف: { any: [["f", 0], ["ff", 0], ["ph", 0.2], ["v", 0.6]] },
   ق: { any: [["q", 0], ["gh", 0], ["g", 0.3], ["k", 0.5], ["qh", 0.2]] },
   ک: { any: [["k", 0], ["kk", 0], ["c", 0.3], ["ck", 0.2]] },
   گ: { any: [["g", 0], ["gg", 0], ["gu", 0.3]] },

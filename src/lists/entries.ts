@@ -32,6 +32,8 @@ export interface ReadEntries {
   entries: ListEntry[];
   /** Rows left out with --skip-bad, each with its problems. */
   skipped: SkippedRow[];
+  /** Cells left blank with `blankBadCells`, each with why. */
+  blanked: FieldProblem[];
 }
 
 /** Words lists write in a cell they could not fill. */
@@ -55,17 +57,22 @@ function readAge(v: string): number | undefined {
  * fails the whole read unless `skipBad`, which leaves bad rows out and lists
  * each of them.
  */
-export function readEntries(table: Table, mapping: Mapping, options: { skipBad?: boolean } = {}): ReadEntries {
+export function readEntries(table: Table, mapping: Mapping, options: { skipBad?: boolean; blankBadCells?: boolean } = {}): ReadEntries {
   const file = table.file;
   const fieldOf = table.headers.map((h) => mapping.columns[h] ?? "ignore");
   const entries: ListEntry[] = [];
   const skipped: SkippedRow[] = [];
   const allProblems: FieldProblem[] = [];
+  const blanked: FieldProblem[] = [];
   const seenIds = new Map<string, number>();
   const dateOptions = { calendar: mapping.calendar, dayMonthOrder: mapping.day_month_order } as const;
 
   for (const r of table.rows) {
     const problems: FieldProblem[] = [];
+    // A cell that cannot be read: a row problem, or with blankBadCells a cell read as empty.
+    const cellProblem = (p: FieldProblem): void => {
+      (options.blankBadCells ? blanked : problems).push(p);
+    };
     const where = (column: string, field: Field) => ({ file, row: r.row, line: r.line, column, field });
     const raw: Record<string, string> = {};
     table.headers.forEach((h, i) => (raw[h] = r.cells[i] ?? ""));
@@ -81,17 +88,18 @@ export function readEntries(table: Table, mapping: Mapping, options: { skipBad?:
     let birthYear: FuzzyDate | undefined;
     let deathYear: FuzzyDate | undefined;
     const notes: string[] = [];
+    const residence: string[] = [];
     const date = (value: string, column: string, field: Field, yearOnly: boolean): FuzzyDate | undefined => {
       const v = toAsciiDigits(value).trim();
       if (yearOnly && !/^\d{4}(\s*\S+)?$/.test(v)) {
-        problems.push({ ...where(column, field), message: `${JSON.stringify(value)} is not a year` });
+        cellProblem({ ...where(column, field), message: `${JSON.stringify(value)} is not a year` });
         return undefined;
       }
       try {
         const d = parseDate(value, { ...dateOptions, field });
         return d.precision === "unknown" ? undefined : d;
       } catch (e) {
-        if (e instanceof VigilError) problems.push({ ...where(column, field), message: e.message });
+        if (e instanceof VigilError) cellProblem({ ...where(column, field), message: e.message });
         else throw e;
         return undefined;
       }
@@ -125,11 +133,11 @@ export function readEntries(table: Table, mapping: Mapping, options: { skipBad?:
         case "sex": {
           const s = SEX[value.toLowerCase()];
           if (s) person.sex = s;
-          else problems.push({ ...where(column, field), message: `${JSON.stringify(value)} is not a sex Vigil reads (male/female, مرد/زن, m/f)` });
+          else cellProblem({ ...where(column, field), message: `${JSON.stringify(value)} is not a sex Vigil reads (male/female, مرد/زن, m/f)` });
           break;
         }
         case "birth_date": {
-          const d = date(value, column, field, false);
+          const d = date(/^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value, column, field, false);
           if (d) person.birth = d;
           break;
         }
@@ -138,7 +146,7 @@ export function readEntries(table: Table, mapping: Mapping, options: { skipBad?:
           break;
         case "age": {
           const a = readAge(value);
-          if (a === undefined) problems.push({ ...where(column, field), message: `${JSON.stringify(value)} is not an age` });
+          if (a === undefined) cellProblem({ ...where(column, field), message: `${JSON.stringify(value)} is not an age` });
           else age = { value: a, column };
           break;
         }
@@ -146,7 +154,8 @@ export function readEntries(table: Table, mapping: Mapping, options: { skipBad?:
           push("birthPlace", value);
           break;
         case "residence":
-          push("residence", value);
+          // Several residence columns (street, city, province) are one address.
+          residence.push(value);
           break;
         case "place_of_death":
           push("placeOfDeath", value);
@@ -167,6 +176,7 @@ export function readEntries(table: Table, mapping: Mapping, options: { skipBad?:
           break;
       }
     });
+    if (residence.length) person.residence = [residence.join(", ")];
     person.birth ??= birthYear;
     person.death ??= deathYear;
     if (!person.birth && age && person.death) person.birth = birthFromAge(age.value, person.death, `age ${age.value}`);
@@ -196,5 +206,5 @@ export function readEntries(table: Table, mapping: Mapping, options: { skipBad?:
       problems: allProblems,
     });
   }
-  return { entries, skipped };
+  return { entries, skipped, blanked };
 }
