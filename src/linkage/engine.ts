@@ -22,6 +22,12 @@ export interface Comparison<R> {
 export interface BlockingRule<R> {
   name: string;
   keys(r: R): readonly string[];
+  /**
+   * Finer keys, tried in turn on a block too large to compare whole (the many
+   * Mohammad Hosseinis): the block is split by the first, then the next.
+   * Records without a finer key are left to the other rules.
+   */
+  refine?: readonly ((r: R) => readonly string[])[];
 }
 
 export interface LinkSpec<R> {

@@ -8,7 +8,7 @@ export interface LinkOptions {
   /** Pairs a reviewer accepted (same person) and rejected (different people), by record index. */
   mustLink?: readonly [number, number][];
   cannotLink?: readonly [number, number][];
-  /** Blocks larger than this are skipped; other rules still pair their records (default 2000). */
+  /** Blocks larger than this are split by the rule's finer keys, or skipped (default 500). */
   maxBlockSize?: number;
   /** Random pairs drawn to estimate u (default 300,000). */
   randomPairs?: number;
@@ -56,7 +56,7 @@ const now = (): number => performance.now() / 1000;
 export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options: LinkOptions = {}): LinkResult {
   const n = records.length;
   const threshold = options.threshold ?? 0.5;
-  const maxBlock = options.maxBlockSize ?? 2000;
+  const maxBlock = options.maxBlockSize ?? 500;
   const keepAbove = options.keepAbove ?? 0.01;
   const progress = options.onProgress ?? (() => undefined);
   const comparisons = spec.comparisons;
@@ -82,36 +82,57 @@ export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options
     }
     return false;
   };
-  for (let k = 0; k < rules.length; k++) {
+  const comparePairs = (k: number, list: readonly number[]): number => {
+    let count = 0;
+    for (let x = 0; x < list.length; x++) {
+      const i = list[x]!;
+      const ri = records[i]!;
+      for (let y = x + 1; y < list.length; y++) {
+        const j = list[y]!;
+        if (k > 0 && sharesEarlierKey(k, i, j)) continue;
+        const rj = records[j]!;
+        for (let c = 0; c < K; c++) levels[c] = comparisons[c]!.compare(ri, rj);
+        buffer.push(i < j ? i : j, i < j ? j : i, candidates.add(levels));
+        count++;
+      }
+    }
+    return count;
+  };
+  const groupBy = (list: readonly number[], keysOf: (i: number) => readonly string[]): Map<string, number[]> => {
     const blocks = new Map<string, number[]>();
-    for (let i = 0; i < n; i++) {
-      for (const key of new Set(keys[k]![i])) {
-        const list = blocks.get(key);
-        if (list) list.push(i);
+    for (const i of list) {
+      const ks = keysOf(i);
+      for (let t = 0; t < ks.length; t++) {
+        const key = ks[t]!;
+        if (t > 0 && ks.indexOf(key) < t) continue;
+        const b = blocks.get(key);
+        if (b) b.push(i);
         else blocks.set(key, [i]);
       }
     }
+    return blocks;
+  };
+  // A block too large is split by the rule's finer keys in turn; what stays too large is skipped.
+  const runBlock = (k: number, key: string, list: number[], depth: number): number => {
+    if (list.length < 2) return 0;
+    if (list.length <= maxBlock) return comparePairs(k, list);
+    const refine = rules[k]!.refine?.[depth];
+    if (!refine) {
+      skippedBlocks.push({ rule: rules[k]!.name, key, size: list.length });
+      return 0;
+    }
+    let count = 0;
+    for (const [sub, members] of groupBy(list, (i) => refine(records[i]!))) count += runBlock(k, `${key}/${sub}`, members, depth + 1);
+    return count;
+  };
+  const all = Array.from({ length: n }, (_, i) => i);
+  for (let k = 0; k < rules.length; k++) {
+    const blocks = groupBy(all, (i) => keys[k]![i]!);
     let count = 0;
     let done = 0;
     for (const [key, list] of blocks) {
       done++;
-      if (list.length < 2) continue;
-      if (list.length > maxBlock) {
-        skippedBlocks.push({ rule: rules[k]!.name, key, size: list.length });
-        continue;
-      }
-      for (let x = 0; x < list.length; x++) {
-        const i = list[x]!;
-        const ri = records[i]!;
-        for (let y = x + 1; y < list.length; y++) {
-          const j = list[y]!;
-          if (k > 0 && sharesEarlierKey(k, i, j)) continue;
-          const rj = records[j]!;
-          for (let c = 0; c < K; c++) levels[c] = comparisons[c]!.compare(ri, rj);
-          buffer.push(i, j, candidates.add(levels));
-          count++;
-        }
-      }
+      count += runBlock(k, key, list, 0);
       if ((done & 4095) === 0) progress("blocking", k * 1000 + Math.floor((done / blocks.size) * 1000), rules.length * 1000);
     }
     pairsPerRule[rules[k]!.name] = count;

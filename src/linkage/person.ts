@@ -443,6 +443,10 @@ const cross = (xs: readonly string[], ys: readonly (string | number)[], sep = "|
  * days, so that an error in any one field still leaves a shared key.
  */
 export function personBlocking(): BlockingRule<PreparedPerson>[] {
+  const birthYears = (r: PreparedPerson): string[] => years(r.birth).map(String);
+  const fathers = (r: PreparedPerson): string[] => firstSkeletons(r.father);
+  const deathMonth = (r: PreparedPerson): string[] => (r.death && r.death.hi - r.death.lo <= 31 ? [String(Math.floor(r.death.lo / 30))] : []);
+  const familyInitials = (r: PreparedPerson): string[] => [...new Set(skeletons(r.family).map((f) => f[0]!))];
   return [
     {
       name: "family + given",
@@ -451,11 +455,12 @@ export function personBlocking(): BlockingRule<PreparedPerson>[] {
         for (const f of skeletons(r.family)) for (const g of firstSkeletons(r.given)) out.push(f < g ? `${f}|${g}` : `${g}|${f}`);
         return out;
       },
+      refine: [birthYears, fathers, deathMonth],
     },
-    { name: "family + birth year", keys: (r) => cross(skeletons(r.family), years(r.birth)) },
-    { name: "given + birth year", keys: (r) => cross(firstSkeletons(r.given), years(r.birth)) },
-    { name: "given + father", keys: (r) => cross(firstSkeletons(r.given), firstSkeletons(r.father)) },
-    { name: "family + father", keys: (r) => cross(skeletons(r.family), firstSkeletons(r.father)) },
+    { name: "family + birth year", keys: (r) => cross(skeletons(r.family), years(r.birth)), refine: [fathers] },
+    { name: "given + birth year", keys: (r) => cross(firstSkeletons(r.given), years(r.birth)), refine: [familyInitials, fathers] },
+    { name: "given + father", keys: (r) => cross(firstSkeletons(r.given), firstSkeletons(r.father)), refine: [familyInitials, birthYears] },
+    { name: "family + father", keys: (r) => cross(skeletons(r.family), firstSkeletons(r.father)), refine: [birthYears] },
     {
       name: "name beginnings",
       keys: (r) => {
@@ -466,10 +471,11 @@ export function personBlocking(): BlockingRule<PreparedPerson>[] {
         }
         return out;
       },
+      refine: [birthYears, fathers],
     },
-    { name: "birth day", keys: (r) => (r.birth?.day ? [r.birth.day] : []) },
-    { name: "residence + family initial", keys: (r) => cross(placeKeys(r.residence), skeletons(r.family).map((g) => g[0]!)) },
-    { name: "residence + given initial", keys: (r) => cross(placeKeys(r.residence), firstSkeletons(r.given).map((g) => g[0]!)) },
+    { name: "birth day", keys: (r) => (r.birth?.day ? [r.birth.day] : []), refine: [familyInitials] },
+    { name: "residence + family initial", keys: (r) => cross(placeKeys(r.residence), skeletons(r.family).map((g) => g[0]!)), refine: [birthYears] },
+    { name: "residence + given initial", keys: (r) => cross(placeKeys(r.residence), firstSkeletons(r.given).map((g) => g[0]!)), refine: [birthYears] },
   ];
 }
 

@@ -71,25 +71,25 @@ export const PERSIAN_RULES: Readonly<Record<string, LetterRule>> = {
   م: { any: [["m", 0], ["mm", 0]] },
   ن: { any: [["n", 0], ["nn", 0], ["m", 0.5]] },
   // vav: v as a consonant, ū or ow as a vowel (BGN); informal ou, oo, o, w.
-  و: { any: [["v", 0], ["u", 0], ["ow", 0], ["o", 0.05], ["ou", 0.05], ["oo", 0.05], ["w", 0.05], ["vv", 0], ["au", 0.2], ["aw", 0.2], ["uo", 0.2]], drop: 0.5 },
+  و: { any: [["v", 0], ["u", 0], ["ow", 0], ["o", 0.05], ["ou", 0.05], ["oo", 0.05], ["w", 0.05], ["vv", 0], ["au", 0.2], ["aw", 0.2], ["uo", 0.2]], drop: 0.7 },
   // heh: h, and the silent final heh written -eh, -e, -a or -ah.
   ه: { any: [["h", 0], ["hh", 0]], final: [["eh", 0], ["e", 0], ["a", 0.1], ["ah", 0.1]], drop: 0.6, dropFinal: 0.15 },
   // yeh: y as a consonant, ī or ey as a vowel (BGN); informal i, ee, ei, ai, ie.
-  ی: { any: [["y", 0], ["i", 0], ["ey", 0], ["ee", 0.05], ["ei", 0.05], ["ie", 0.1], ["ai", 0.1], ["ay", 0.1], ["iy", 0.1], ["e", 0.2], ["yy", 0]], final: [["a", 0.3]], drop: 0.5 },
+  ی: { any: [["y", 0], ["i", 0], ["ey", 0], ["ee", 0.05], ["ei", 0.05], ["ie", 0.1], ["ai", 0.1], ["ay", 0.1], ["iy", 0.1], ["e", 0.2], ["yy", 0]], final: [["a", 0.3]], drop: 0.7 },
 };
 
 // Latin letters that appear in a name without a Persian letter behind them.
 function insertCost(c: number, prev: number): number {
   if (c === 39) return 0; // apostrophe for ‘ or hamza
-  if (c === prev && c !== 39) return 0.1; // gemination (tashdid is not written)
+  if (c === prev && c !== 39) return 0.05; // gemination (tashdid is not written)
   switch (c) {
     case 97: // a
     case 101: // e
     case 111: // o
-      return 0.1;
+      return 0.05;
     case 105: // i
     case 117: // u
-      return 0.3;
+      return 0.4;
     case 121: // y
       return 0.5;
     case 104: // h
