@@ -43,6 +43,11 @@ export interface NameValue {
   wordSkeletons: string[];
   pform: PersianForm | undefined;
   lform: Int32Array | undefined;
+  /** Levels already computed against other names of the same preparer (ids are per preparer). */
+  cache: PairLevelCache;
+  /** Keys of the term-frequency tables: this spelling in its script, this skeleton in the other script. */
+  tfKey: string;
+  tfOtherScriptKey: string;
 }
 
 /** A place value prepared for comparison. */
@@ -110,9 +115,39 @@ function words(text: string): string[] {
   return stripHonorifics(text.split(/[\s\u200c]*[\s,،\-‐–]+[\s\u200c]*/).filter(Boolean));
 }
 
+/**
+ * Levels of name pairs already compared. Names repeat (many Mohammads), so
+ * most pairs are met again. A direct-mapped table of integer pairs (a later
+ * pair may evict an earlier one) stays small enough to sit in the processor's
+ * cache, which a Map keyed by numbers beyond 2^31 does not.
+ */
+class PairLevelCache {
+  private static readonly BITS = 21;
+  private readonly a = new Int32Array(1 << PairLevelCache.BITS).fill(-1);
+  private readonly b = new Int32Array(1 << PairLevelCache.BITS);
+  private readonly v = new Uint8Array(1 << PairLevelCache.BITS);
+
+  private slot(x: number, y: number): number {
+    return (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) >>> (32 - PairLevelCache.BITS);
+  }
+
+  get(x: number, y: number): number {
+    const h = this.slot(x, y);
+    return this.a[h] === x && this.b[h] === y ? this.v[h]! : -1;
+  }
+
+  set(x: number, y: number, level: number): void {
+    const h = this.slot(x, y);
+    this.a[h] = x;
+    this.b[h] = y;
+    this.v[h] = level;
+  }
+}
+
 /** Prepares records for linkage; shares prepared names and places across records. */
 export class Preparer {
   private names = new Map<string, NameValue>();
+  private readonly levelCache = new PairLevelCache();
   private places = new Map<string, PlaceValue>();
   private lists = new Map<string, number>();
   /** Term-frequency counts per name field: folded form and skeleton. */
@@ -143,7 +178,11 @@ export class Preparer {
       wordSkeletons,
       pform: persian ? persianForm(joined) : undefined,
       lform: persian ? undefined : latinForm(joined),
+      cache: this.levelCache,
+      tfKey: (persian ? "p:" : "l:") + folded,
+      tfOtherScriptKey: "",
     };
+    v.tfOtherScriptKey = (persian ? "l:" : "p:") + v.skeleton;
     this.names.set(text, v);
     return v;
   }
@@ -181,7 +220,7 @@ export class Preparer {
     }
     if (field) {
       const tf = this.tf[field];
-      for (const key of new Set(out.map((v) => (v.persian ? "p:" : "l:") + v.folded))) tf.folded.set(key, (tf.folded.get(key) ?? 0) + 1);
+      for (const key of new Set(out.map((v) => v.tfKey))) tf.folded.set(key, (tf.folded.get(key) ?? 0) + 1);
       for (const key of new Set(out.map((v) => (v.persian ? "p:" : "l:") + v.skeleton))) tf.skeleton.set(key, (tf.skeleton.get(key) ?? 0) + 1);
     }
     return out;
@@ -240,56 +279,14 @@ const N_SS_EXACT = 8;
 /** Thresholds of the name levels; measured on the benchmarks (docs/linkage.md). */
 export const NAME_THRESHOLDS = { sameScriptClose: 0.92, sameScriptWeak: 0.8, crossScriptExact: 0.95, crossScriptClose: 0.86, crossScriptWeak: 0.72 };
 
-/**
- * Levels of name pairs already compared. Names repeat (many Mohammads), so
- * most pairs are met again; an open-addressing table of integer pairs is far
- * cheaper than a Map keyed by numbers beyond 2^31. Emptied when half full.
- */
-class PairLevelCache {
-  private bits = 20;
-  private a = new Int32Array(1 << this.bits).fill(-1);
-  private b = new Int32Array(1 << this.bits);
-  private v = new Uint8Array(1 << this.bits);
-  private size = 0;
-
-  get(x: number, y: number): number {
-    const mask = (1 << this.bits) - 1;
-    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) & mask;
-    for (;;) {
-      const k = this.a[h]!;
-      if (k === -1) return -1;
-      if (k === x && this.b[h] === y) return this.v[h]!;
-      h = (h + 1) & mask;
-    }
-  }
-
-  set(x: number, y: number, level: number): void {
-    if (this.size * 2 >= 1 << this.bits) {
-      if (this.bits < 24) this.bits++;
-      this.a = new Int32Array(1 << this.bits).fill(-1);
-      this.b = new Int32Array(1 << this.bits);
-      this.v = new Uint8Array(1 << this.bits);
-      this.size = 0;
-    }
-    const mask = (1 << this.bits) - 1;
-    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) & mask;
-    while (this.a[h] !== -1) h = (h + 1) & mask;
-    this.a[h] = x;
-    this.b[h] = y;
-    this.v[h] = level;
-    this.size++;
-  }
-}
-const levelCache = new PairLevelCache();
-
 /** The level of agreement of two prepared names. */
 export function nameLevel(a: NameValue, b: NameValue): number {
   if (a.id === b.id) return N_SS_EXACT;
   const [x, y] = a.id < b.id ? [a.id, b.id] : [b.id, a.id];
-  const cached = levelCache.get(x, y);
+  const cached = a.cache.get(x, y);
   if (cached >= 0) return cached;
   const level = computeNameLevel(a, b);
-  levelCache.set(x, y, level);
+  a.cache.set(x, y, level);
   return level;
 }
 
@@ -302,7 +299,7 @@ function computeNameLevel(a: NameValue, b: NameValue): number {
     if (jw >= T.sameScriptWeak) return N_SS_WEAK;
   } else {
     const [p, l] = a.persian ? [a, b] : [b, a];
-    const s = crossScriptSimilarity(p.pform!, l.lform!);
+    const s = crossScriptSimilarity(p.pform!, l.lform!, T.crossScriptWeak);
     if (s >= T.crossScriptExact) return N_XS_EXACT;
     if (s >= T.crossScriptClose) return N_XS_CLOSE;
     if (s >= T.crossScriptWeak) return N_XS_WEAK;
@@ -325,12 +322,19 @@ function bestNameLevel(as: NameValue[], bs: NameValue[]): number {
   return best;
 }
 
+function initialsMeet(as: NameValue[], bs: NameValue[]): boolean {
+  for (const a of as) for (const b of bs) if (a.skeleton[0] === b.skeleton[0]) return true;
+  return false;
+}
+
 /** A given or family name level that forgives the two being swapped between lists. */
 function nameFieldLevel(a: PreparedPerson, b: PreparedPerson, field: "given" | "family"): number {
   const straight = bestNameLevel(a[field], b[field]);
   if (straight >= N_SS_WEAK) return straight;
   const other = field === "given" ? "family" : "given";
   // Only exact agreement both ways counts as a swap: Mohammad Hassani is not Hassan Mohammadi.
+  // Names that agree exactly share their skeleton's first letter: a cheap test first.
+  if (!initialsMeet(a[field], b[other]) || !initialsMeet(a[other], b[field])) return straight === 0 && (a[field].length === 0 || b[field].length === 0) ? 0 : straight;
   const crossA = bestNameLevel(a[field], b[other]);
   const crossB = bestNameLevel(a[other], b[field]);
   if (crossA >= N_XS_EXACT && crossB >= N_XS_EXACT) return Math.min(crossA, crossB);
@@ -371,7 +375,7 @@ function placePairLevel(a: PlaceValue, b: PlaceValue): number {
     if (a.key.length > 12 && b.key.length > 12 ? dice(a.bigrams, b.bigrams) >= 0.8 : jaroWinkler(a.key, b.key) >= 0.9) return 3;
   } else {
     const [p, l] = a.persian ? [a, b] : [b, a];
-    if (crossScriptSimilarity(p.pform!, l.lform!) >= 0.85) return 3;
+    if (crossScriptSimilarity(p.pform!, l.lform!, 0.85) >= 0.85) return 3;
   }
   if (a.province && a.province === b.province) return 2;
   return 1;
@@ -391,15 +395,15 @@ function tfOf(prep: Preparer, field: "given" | "family" | "father", a: PreparedP
   const n = Math.max(1, prep.count);
   const tf = prep.tf[field];
   if (level === N_SS_EXACT) {
-    let f = 0;
-    for (const v of [...a[field], ...b[field]]) f = Math.max(f, tf.folded.get((v.persian ? "p:" : "l:") + v.folded) ?? 1);
-    return Math.max(f, 1) / n;
+    let f = 1;
+    for (const vs of [a[field], b[field]]) for (const v of vs) f = Math.max(f, tf.folded.get(v.tfKey) ?? 1);
+    return f / n;
   }
   if (level === N_XS_EXACT) {
     // The chance that a random record has this name in the other script.
-    let f = 0;
-    for (const v of [...a[field], ...b[field]]) f = Math.max(f, tf.skeleton.get((v.persian ? "l:" : "p:") + v.skeleton) ?? 1);
-    return Math.max(f, 1) / n;
+    let f = 1;
+    for (const vs of [a[field], b[field]]) for (const v of vs) f = Math.max(f, tf.skeleton.get(v.tfOtherScriptKey) ?? 1);
+    return f / n;
   }
   return undefined;
 }

