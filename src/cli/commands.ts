@@ -1,6 +1,12 @@
 import type { Command } from "commander";
+import { register as demo } from "../demo/cli.ts";
+import { register as estimate } from "../estimate/cli.ts";
 import { register as linkage } from "../linkage/cli.ts";
 import { register as lists } from "../lists/cli.ts";
+import { register as records } from "../records/cli.ts";
+import { register as serve } from "../server/cli.ts";
+import { register as store } from "../store/cli.ts";
+import { register as vault } from "../vault/cli.ts";
 
 /**
  * Each capability registers its own commands from its folder's `cli.ts`.
@@ -8,4 +14,4 @@ import { register as lists } from "../lists/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [linkage, lists];
+export const registrars: Registrar[] = [demo, estimate, linkage, lists, records, serve, store, vault];

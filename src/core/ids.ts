@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   name: "nam",
   change: "chg",
   merge: "mrg",
+  job: "job",
 } as const;
 
 export type RecordKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,1 @@
+export { authorize, can, mayRead, visibleLevels, type Action, type Confidentiality } from "./policy.ts";

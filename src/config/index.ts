@@ -1,0 +1,1 @@
+export { loadConfig, type Config, type ConfigFlags } from "./config.ts";

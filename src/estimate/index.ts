@@ -1,0 +1,25 @@
+/**
+ * Multiple systems estimation: how many people were on none of the lists.
+ * Pure functions from a capture table to a report; the CLI and (later) the
+ * workspace page and the database-fed tables of linked lists only call these.
+ */
+export { parseCaptureCsv, parseStratifiedCsv, captureTable, captureTables, collapseLists, tableFromPatterns, tableToCsv, observedTotal, patternName, MAX_LISTS } from "./table.ts";
+export type { CaptureTable, Membership, ParseCsvOptions } from "./table.ts";
+export { parseModel, formatModel, closure, independence, allHierarchicalModels, generators, isSaturated } from "./model.ts";
+export type { Model } from "./model.ts";
+export { fitLoglinear, profileInterval, profileLogLik, logNormalInterval, prepare } from "./loglinear.ts";
+export type { LoglinearFit, LoglinearRefusal, LoglinearResult, Coefficient, ProfileInterval } from "./loglinear.ts";
+export { selectAll, selectStepwise, selectPValueStepwise, selectModels, ALL_MODELS_MAX_LISTS } from "./select.ts";
+export type { Criterion, Selection, RankedModel } from "./select.ts";
+export { bma, decomposableGraphs, summarise, BMA_MAX_LISTS } from "./bma.ts";
+export type { BmaOptions, BmaResult, PriorN, PosteriorSummary, DecomposableGraph } from "./bma.ts";
+export { lcmcr, diagnose, effectiveSize, LCMCR_DEFAULTS } from "./lcmcr.ts";
+export type { LcmcrOptions, LcmcrResult, Diagnostics } from "./lcmcr.ts";
+export { Random } from "./random.ts";
+export { estimate, estimateWithDraws, refusal } from "./estimate.ts";
+export type { EstimateOptions, EstimateReport, ModelRow, SensitivityRow, Caveat, Method, SelectRule } from "./estimate.ts";
+export { estimateStratified } from "./strata.ts";
+export type { StratifiedReport, StratifiedOptions } from "./strata.ts";
+export { renderText, renderStratifiedText, renderSvg } from "./render.ts";
+export { bcaBootstrap, quantile8 } from "./bootstrap.ts";
+export type { BcaResult } from "./bootstrap.ts";

@@ -1,0 +1,1 @@
+export { enqueue, claimJob, completeJob, failJob, jobCounts, type Job, type EnqueueOptions } from "./queue.ts";

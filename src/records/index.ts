@@ -1,0 +1,13 @@
+export * from "./types.ts";
+export { PROPERTIES, propertySpec, normaliseClaim, type PropertySpec, type ValueShape } from "./properties.ts";
+export { VOCABULARIES, VOCABULARY_NAMES } from "./vocabularies.ts";
+export { seedVocabularies, termChecker, termLabels, listVocabularies, saveTerm, type Term, type TermInput } from "./vocab.ts";
+export { createRecord, updateRecord } from "./record-writer.ts";
+export { addClaim, updateClaim, retractClaim } from "./claim-writer.ts";
+export { getRecord, listRecords, countRecords, relatedLabels, type RecordView, type ListOptions } from "./record-reader.ts";
+export { recordHistory, viewVersion, restoreVersion, diffSnapshots, type Change } from "./history.ts";
+export { mergePeople, undoMerge, mergesOf, type MergeResult } from "./merge.ts";
+export { searchRecords, queryTokens, type SearchHit, type SearchOptions } from "./search.ts";
+export { labelsFromNames } from "./labels.ts";
+export { recordFromRow, claimFromRow, dateFromColumns, dateToColumns } from "./rows.ts";
+export { exportNdjson, importNdjson, rebuildSearchIndex, popoloDate, EXPORT_FORMAT, EXPORT_VERSION, type ExportCounts, type ImportResult } from "./ndjson.ts";

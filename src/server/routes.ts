@@ -1,0 +1,9 @@
+import type { FastifyPluginAsync } from "fastify";
+import { assetRoutes } from "../web/index.ts";
+import { healthRoutes } from "./health.ts";
+
+/**
+ * Every route plugin, in registration order. Each capability adds its own
+ * (one import line and one entry); every route declares its permission.
+ */
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes];

@@ -1,0 +1,10 @@
+import type { AppDeps } from "./deps.ts";
+
+/**
+ * Work a capability needs done once the database is ready and before the
+ * server listens (for example printing a one-time setup link). Each hook may
+ * print lines for the operator.
+ */
+export type StartHook = (deps: AppDeps, print: (line: string) => void) => Promise<void>;
+
+export const startHooks: StartHook[] = [];

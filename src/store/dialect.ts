@@ -1,0 +1,2 @@
+/** The two databases Vigil runs on: SQLite embedded, PostgreSQL for organisations. */
+export type Dialect = "sqlite" | "postgres";

@@ -1,0 +1,14 @@
+import type { Kysely } from "kysely";
+import type { Dialect } from "../dialect.ts";
+import * as m0001 from "./0001-records.ts";
+
+/**
+ * Every migration, by name. Names sort in the order they apply; each
+ * capability has its own number range (see docs/architecture.md).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MigrationModule = { up: (db: Kysely<any>, dialect: Dialect) => Promise<void> };
+
+export const migrations: Record<string, MigrationModule> = {
+  "0001-records": m0001,
+};

@@ -1,0 +1,180 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from "kysely";
+import { VigilError } from "../core/errors.ts";
+import type { Dialect } from "./dialect.ts";
+import { migrations } from "./migrations/index.ts";
+import type { CoreTables } from "./schema.ts";
+
+export interface StoreOptions {
+  /** Folder for the embedded database and files (SQLite). */
+  dataDir?: string;
+  /** PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (created if missing); tests use one each. */
+  pgSchema?: string;
+  /** Run pending migrations on open (default true). */
+  migrate?: boolean;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export interface Store {
+  readonly db: Kysely<CoreTables>;
+  readonly dialect: Dialect;
+  /** Where files live (vault blobs, keys); for PostgreSQL still a local folder. */
+  readonly dataDir: string;
+  /**
+   * Runs `fn` in one transaction: all of it lands or none of it. On SQLite
+   * the transaction takes the write lock at once (BEGIN IMMEDIATE), so two
+   * processes never deadlock upgrading read locks.
+   */
+  transaction<T>(fn: (trx: Kysely<CoreTables>) => Promise<T>): Promise<T>;
+  /**
+   * Inserts many rows of one shape into a table, inside the caller's open
+   * transaction (`db` is that transaction). The bulk path for imports: on
+   * SQLite a cached prepared statement per row; on PostgreSQL multi-row
+   * inserts sized to the parameter limit.
+   */
+  bulkInsert(db: Kysely<CoreTables>, table: string, rows: readonly object[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, m] of Object.entries(migrations)) out[name] = { up: (db) => m.up(db, this.dialect) };
+    return out;
+  }
+}
+
+export async function runMigrations(db: Kysely<CoreTables>, dialect: Dialect, schema?: string): Promise<string[]> {
+  // Kysely finds its bookkeeping tables by introspecting every schema, so name ours explicitly.
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(dialect),
+    allowUnorderedMigrations: true,
+    ...(dialect === "postgres" ? { migrationTableSchema: schema ?? "public" } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new VigilError("internal", `database migration ${failed?.migrationName ?? ""} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+function sqliteBulkInsert(raw: BetterSqlite3.Database): Store["bulkInsert"] {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return async (_db, table, rows) => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const values = rows as readonly Record<string, unknown>[];
+    for (const c of [table, ...columns]) if (!IDENT.test(c)) throw new VigilError("internal", `bad identifier ${c}`);
+    const key = `${table}|${columns.join(",")}`;
+    let stmt = statements.get(key);
+    if (!stmt) {
+      stmt = raw.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+      statements.set(key, stmt);
+    }
+    // Same connection as the caller's transaction: SQLite has one writer and Vigil one connection.
+    for (const row of values) stmt.run(columns.map((c) => row[c] ?? null));
+  };
+}
+
+function postgresBulkInsert(): Store["bulkInsert"] {
+  return async (db, table, rows) => {
+    if (rows.length === 0) return;
+    const per = Math.max(1, Math.floor(60_000 / Object.keys(rows[0]!).length));
+    for (let i = 0; i < rows.length; i += per) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + per) as Record<string, unknown>[]).execute();
+    }
+  };
+}
+
+function openSqlite(dataDir: string): { db: Kysely<CoreTables>; raw: BetterSqlite3.Database } {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const raw = new BetterSqlite3(join(dataDir, "vigil.sqlite3"));
+  // WAL for concurrent readers; FULL so a commit survives power loss, not only a crash.
+  raw.pragma("journal_mode = WAL");
+  raw.pragma("synchronous = FULL");
+  raw.pragma("foreign_keys = ON");
+  raw.pragma("busy_timeout = 10000");
+  raw.pragma("cache_size = -32000");
+  return { db: new Kysely<CoreTables>({ dialect: new SqliteDialect({ database: raw }) }), raw };
+}
+
+/** Opens the configured database, migrating it to the latest schema unless told not to. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const dataDir = options.dataDir ?? "./vigil-data";
+  let db: Kysely<CoreTables>;
+  let dialect: Dialect;
+  let bulkInsert: Store["bulkInsert"];
+  if (options.databaseUrl) {
+    dialect = "postgres";
+    const schema = options.pgSchema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new VigilError("validation", `invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+    });
+    if (schema) {
+      const c = await pool.connect().catch((e: unknown) => {
+        throw new VigilError("internal", `cannot reach PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      });
+      try {
+        await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } finally {
+        c.release();
+      }
+    }
+    db = new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+    bulkInsert = postgresBulkInsert();
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } else {
+    dialect = "sqlite";
+    const opened = openSqlite(dataDir);
+    db = opened.db;
+    bulkInsert = sqliteBulkInsert(opened.raw);
+  }
+
+  if (options.migrate !== false) {
+    try {
+      await runMigrations(db, dialect, options.pgSchema);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+  }
+
+  const transaction = async <T>(fn: (trx: Kysely<CoreTables>) => Promise<T>): Promise<T> => {
+    if (dialect === "postgres") return db.transaction().execute(fn);
+    return db.connection().execute(async (conn) => {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      try {
+        const result = await fn(conn);
+        await sql`COMMIT`.execute(conn);
+        return result;
+      } catch (e) {
+        await sql`ROLLBACK`.execute(conn);
+        throw e;
+      }
+    });
+  };
+
+  return {
+    db,
+    dialect,
+    dataDir,
+    transaction,
+    bulkInsert,
+    close: () => db.destroy(),
+  };
+}

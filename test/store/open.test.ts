@@ -1,0 +1,33 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sql } from "kysely";
+import { forEachStore } from "../helpers/store.ts";
+
+const noDate = { date_text: null, date_calendar: null, date_precision: null, date_value: null, date_earliest: null, date_latest: null };
+
+forEachStore("store opens migrated", (fixture) => {
+  test("every core table exists and foreign keys are enforced", async () => {
+    const { store } = fixture();
+    const now = new Date().toISOString();
+    await store.db.insertInto("records").values({ id: "per_x", type: "person", kind: null, status: "draft", confidentiality: "staff", synthetic: 0, merged_into: null, label: "", label_fa: "", label_public: null, label_public_fa: null, parent_id: null, place_id: null, data: "{}", ...noDate, version: 1, created_at: now, updated_at: now, created_by: "t", updated_by: "t" }).execute();
+    const row = await store.db.selectFrom("records").select(["id", "status", "version"]).where("id", "=", "per_x").executeTakeFirstOrThrow();
+    assert.deepEqual(row, { id: "per_x", status: "draft", version: 1 });
+    await assert.rejects(
+      store.db.insertInto("claims").values({ id: "clm_x", subject_id: "per_missing", property: "name", term: null, value: "{}", value_text: null, lang: null, object_id: null, place_id: null, ...noDate, confidence: "confirmed", confidentiality: "public", status: "active", note: null, version: 1, created_at: now, updated_at: now, created_by: "t", updated_by: "t" }).execute(),
+    );
+  });
+
+  test("a failed transaction leaves nothing behind", async () => {
+    const { store } = fixture();
+    const now = new Date().toISOString();
+    await assert.rejects(
+      store.transaction(async (trx) => {
+        await trx.insertInto("records").values({ id: "per_y", type: "person", kind: null, status: "draft", confidentiality: "staff", synthetic: 0, merged_into: null, label: "", label_fa: "", label_public: null, label_public_fa: null, parent_id: null, place_id: null, data: "{}", ...noDate, version: 1, created_at: now, updated_at: now, created_by: "t", updated_by: "t" }).execute();
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+    const n = await store.db.selectFrom("records").select(sql<number>`count(*)`.as("n")).where("id", "=", "per_y").executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 0);
+  });
+});
