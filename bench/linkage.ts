@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { cpus } from "node:os";
 import { evaluateClusters, linkRecords, Preparer, personSpec } from "../src/linkage/index.ts";
-import { crossScriptRetrieval, DATASETS, exactNameClusters, hasShared, namePairs, syntheticDataset, type Dataset } from "./linkage-data.ts";
+import { crossScriptRetrieval, DATASETS, exactNameClusters, hasShared, namePairs, syntheticDataset, type Dataset } from "./lib/linkage-data.ts";
 
 interface Row {
   dataset: string;

@@ -451,6 +451,7 @@ export function personBlocking(): BlockingRule<PreparedPerson>[] {
   const fathers = (r: PreparedPerson): string[] => firstSkeletons(r.father);
   const deathMonth = (r: PreparedPerson): string[] => (r.death && r.death.hi - r.death.lo <= 31 ? [String(Math.floor(r.death.lo / 30))] : []);
   const familyInitials = (r: PreparedPerson): string[] => [...new Set(skeletons(r.family).map((f) => f[0]!))];
+  const givenInitials = (r: PreparedPerson): string[] => [...new Set(firstSkeletons(r.given).map((f) => f[0]!))];
   return [
     {
       name: "family + given",
@@ -477,6 +478,7 @@ export function personBlocking(): BlockingRule<PreparedPerson>[] {
       },
       refine: [birthYears, fathers],
     },
+    { name: "family name", keys: (r) => skeletons(r.family), refine: [givenInitials, birthYears, fathers] },
     { name: "birth day", keys: (r) => (r.birth?.day ? [r.birth.day] : []), refine: [familyInitials] },
     { name: "residence + family initial", keys: (r) => cross(placeKeys(r.residence), skeletons(r.family).map((g) => g[0]!)), refine: [birthYears] },
     { name: "residence + given initial", keys: (r) => cross(placeKeys(r.residence), firstSkeletons(r.given).map((g) => g[0]!)), refine: [birthYears] },

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clusterRecords, estimateU, seededRandom, trainModel, type Comparison } from "../../src/linkage/index.ts";
-import { PatternTable } from "../../src/linkage/engine.ts";
+import { clusterRecords, estimateU, PatternTable, seededRandom, trainModel, type Comparison } from "../../src/linkage/index.ts";
 
 test("EM recovers the m probabilities and the prior of simulated pairs", () => {
   // Five comparisons with levels 1 (disagree) and 2 (agree); true m and u known.

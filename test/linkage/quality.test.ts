@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { evaluateClusters, linkRecords, Preparer, personSpec } from "../../src/linkage/index.ts";
-import { crossScriptRetrieval, DATASETS, exactNameClusters, hasShared, namePairs, syntheticDataset, type Dataset } from "../../bench/linkage-data.ts";
+import { crossScriptRetrieval, DATASETS, exactNameClusters, hasShared, namePairs, syntheticDataset, type Dataset } from "../../bench/lib/linkage-data.ts";
 
 function link(data: Dataset) {
   const prep = new Preparer();

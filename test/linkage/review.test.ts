@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseDecisions, resolveDecisions } from "../../src/linkage/review.ts";
+import { parseDecisions, resolveDecisions } from "../../src/linkage/index.ts";
 import { VigilError } from "../../src/core/errors.ts";
 
 const r = (list: string, row_id: string) => ({ list, row_id });

@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
-import { normaliseName } from "../src/core/names.ts";
-import { parseMapping, readEntries, readTable, type ListEntry, type Table } from "../src/lists/index.ts";
-import { syntheticLists, type SyntheticOptions } from "../src/linkage/synthetic.ts";
+import { nameKeys, normaliseName, normalisePersian } from "../../src/core/names.ts";
+import { parseMapping, readEntries, readTable, type ListEntry, type Table } from "../../src/lists/index.ts";
+import { crossScriptSimilarity, Preparer, syntheticLists, type SyntheticOptions } from "../../src/linkage/index.ts";
 
-export const SHARED_DIR = process.env.VIGIL_SHARED_DIR ?? fileURLToPath(new URL("../../shared", import.meta.url));
+export const SHARED_DIR = process.env.VIGIL_SHARED_DIR ?? fileURLToPath(new URL("../../../shared", import.meta.url));
 export const sharedPath = (rel: string): string => `${SHARED_DIR}/${rel}`;
 export const hasShared = (rel: string): boolean => existsSync(sharedPath(rel));
 
@@ -120,9 +120,6 @@ export function namePairs(): NamePair[] {
   return rows.map((r) => ({ persian: r.name_farsi!, latin: r.name_latin! }));
 }
 
-import { Preparer } from "../src/linkage/person.ts";
-import { crossScriptSimilarity } from "../src/linkage/romanisation.ts";
-import { nameKeys, normalisePersian } from "../src/core/names.ts";
 
 export interface Retrieval {
   queries: number;
