@@ -424,7 +424,8 @@ export function personComparisons(prep: Preparer): Comparison<PreparedPerson>[] 
   ];
 }
 
-const firstSkeletons = (vs: NameValue[]): string[] => [...new Set(vs.map((v) => v.wordSkeletons[0] ?? v.skeleton).filter(Boolean))];
+/** Given-name keys: the first word (Mohammad of Mohammad Reza) and, for several words, the whole (فتح الله = Fathollah). */
+const firstSkeletons = (vs: NameValue[]): string[] => [...new Set(vs.flatMap((v) => (v.wordSkeletons.length > 1 ? [v.wordSkeletons[0]!, v.skeleton] : [v.skeleton])).filter(Boolean))];
 const skeletons = (vs: NameValue[]): string[] => [...new Set(vs.map((v) => v.skeleton).filter(Boolean))];
 
 const placeKeys = (vs: PlaceValue[]): string[] => [...new Set(vs.map((v) => v.placeId ?? v.key))];

@@ -35,12 +35,20 @@ export function splitFullName(text: string, order: NameOrder = "auto"): SplitNam
     resolved = !firstKnown && lastKnown ? "family_given" : "given_family";
   }
   if (resolved === "given_family") {
-    const n = words.length > 2 && isCompoundFirst(words[0]!) && isKnownGivenName(words[1]!) ? 2 : 1;
+    let n = words.length > 2 && isCompoundFirst(words[0]!) && isKnownGivenName(words[1]!) ? 2 : 1;
+    // Arabic-article second parts belong to the given name: فتح الله, زین العابدین, Fath ollah.
+    while (n < words.length - 1 && isArticlePart(words[n]!)) n++;
     return { given: words.slice(0, n).join(" "), family: words.slice(n).join(" ") };
   }
   const k = words.length;
   const n = k > 2 && isCompoundFirst(words[k - 2]!) && isKnownGivenName(words[k - 1]!) ? 2 : 1;
   return { given: words.slice(k - n).join(" "), family: words.slice(0, k - n).join(" ") };
+}
+
+/** Is this word the second part of an Arabic-article given name (الله, الدین, العابدین; ollah, oddin)? */
+function isArticlePart(word: string): boolean {
+  if (/^[\u0600-\u06ff]/.test(word)) return /^ال/.test(word.replace(/[\u064b-\u065f\u0670]/g, ""));
+  return /^(?:allah|ollah|ullah|olah|oddin|eddin|addin|uddin|al-?din|ol-?lah)$/i.test(word);
 }
 
 function stripLeading(words: string[]): string[] {

@@ -18,6 +18,8 @@ test("full names are split into given and family names", () => {
     ["سید مهدی موسوی", "auto", { given: "مهدی", family: "موسوی" }],
     ["Hosseini Mohammad", "auto", { given: "Mohammad", family: "Hosseini" }],
     ["Karimi Ali Akbar", "family_given", { given: "Ali Akbar", family: "Karimi" }],
+    ["فتح الله عبداللهی", "auto", { given: "فتح الله", family: "عبداللهی" }],
+    ["زین العابدین افشون", "auto", { given: "زین العابدین", family: "افشون" }],
     ["Shabani", "auto", { family: "Shabani" }],
     ["Mehdi", "auto", { given: "Mehdi" }],
     ["  ", "auto", {}],
