@@ -6,7 +6,7 @@ import { VigilError } from "../core/errors.ts";
 import { loadList, type ListEntry } from "../lists/index.ts";
 import { linkRecords, type LinkStage } from "./link.ts";
 import { Preparer, personSpec } from "./person.ts";
-import { buildReviewQueue, parseDecisions, refKey, resolveDecisions, type Decision, type RecordRef } from "./review.ts";
+import { buildReviewQueue, decisionFromArgs, parseDecisions, refKey, resolveDecisions, type Decision } from "./review.ts";
 
 /** Splits `FILE[:MAPPING.json]`; a colon only counts when what follows names a .json file (so `C:\…` paths work). */
 export function splitInput(arg: string): { file: string; mapping?: string } {
@@ -170,20 +170,10 @@ export function register(program: Command): void {
     .option("--by <name>", "who decided")
     .option("--json", "print the recorded decision as JSON")
     .action(async (action: string, items: string[], opts: { decisions: string; note?: string; by?: string; json?: boolean }) => {
-      const ref = (s: string): RecordRef => {
-        const i = s.lastIndexOf("#");
-        if (i <= 0 || i === s.length - 1) throw new VigilError("validation", `${JSON.stringify(s)} is not LIST#ROW_ID`, { where: { field: "records" } });
-        return { list: s.slice(0, i), row_id: s.slice(i + 1) };
-      };
+      const input = decisionFromArgs(action, items, opts.note);
       const existing = await readDecisions(opts.decisions);
-      const base = { id: `dec_${randomBytes(6).toString("hex")}`, at: new Date().toISOString(), ...(opts.by ? { by: opts.by } : {}), ...(opts.note ? { note: opts.note } : {}) };
-      let decision: Decision;
-      if (action === "accept" || action === "reject") decision = { ...base, action, records: items.map(ref) };
-      else if (action === "split") decision = { ...base, action, groups: items.map((g) => g.split(",").filter(Boolean).map(ref)) };
-      else if (action === "undo") {
-        if (items.length !== 1 || !existing.some((d) => d.id === items[0])) throw new VigilError("not_found", `no decision ${JSON.stringify(items[0])} in ${opts.decisions}`);
-        decision = { ...base, action, target: items[0]! };
-      } else throw new VigilError("validation", `unknown action ${JSON.stringify(action)}: accept, reject, split or undo`);
+      if (input.action === "undo" && !existing.some((d) => d.id === input.target)) throw new VigilError("not_found", `no decision ${JSON.stringify(input.target)} in ${opts.decisions}`);
+      const decision: Decision = { id: `dec_${randomBytes(6).toString("hex")}`, at: new Date().toISOString(), ...(opts.by ? { by: opts.by } : {}), ...input };
       const all = parseDecisions({ decisions: [...existing, decision] }, opts.decisions);
       await writeAtomic(opts.decisions, `${JSON.stringify({ decisions: all }, null, 2)}\n`);
       process.stdout.write(opts.json ? `${JSON.stringify(decision)}\n` : `recorded ${decision.action} as ${decision.id}\n`);

@@ -10,5 +10,5 @@ export { linkRecords, type LinkOptions, type LinkResult, type LinkStats, type Li
 export { evaluateClusters, type Evaluation, type Scores } from "./evaluate.ts";
 export { Preparer, personSpec, personComparisons, personBlocking, nameLevel, dateLevel, placeLevel, NAME_THRESHOLDS, type PersonRecord, type PreparedPerson } from "./person.ts";
 export { syntheticLists, type SyntheticOptions, type SyntheticList } from "./synthetic.ts";
-export { buildReviewQueue, parseDecisions, resolveDecisions, refKey, type Decision, type RecordRef, type ReviewItem, type ResolvedDecisions } from "./review.ts";
+export { buildReviewQueue, parseDecisions, resolveDecisions, refKey, parseRecordRef, decisionFromArgs, type DecisionInput, type Decision, type RecordRef, type ReviewItem, type ResolvedDecisions } from "./review.ts";
 export { linkStoredLists, recordDecision, reviewQueue, acceptCluster, undoAcceptance, storedDecisions, type StoredLinkSummary, type AcceptResult } from "./stored.ts";

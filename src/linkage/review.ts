@@ -27,6 +27,31 @@ export type Decision =
 
 export const refKey = (r: RecordRef): string => `${r.list}\u0000${r.row_id}`;
 
+/** Reads `LIST#ROW_ID` as people type it on a command line (the last # separates). */
+export function parseRecordRef(s: string): RecordRef {
+  const i = s.lastIndexOf("#");
+  if (i <= 0 || i === s.length - 1) throw new VigilError("validation", `${JSON.stringify(s)} is not LIST#ROW_ID`, { where: { field: "records" } });
+  return { list: s.slice(0, i), row_id: s.slice(i + 1) };
+}
+
+/** A decision not yet recorded: what the reviewer chose, without id and time. */
+export type DecisionInput = ({ action: "accept" | "reject"; records: RecordRef[] } | { action: "split"; groups: RecordRef[][] } | { action: "undo"; target: string }) & { note?: string };
+
+/**
+ * A decision from command-line words: `accept|reject LIST#ROW …`, `split
+ * LIST#ROW,LIST#ROW LIST#ROW` (one group per word), `undo DECISION_ID`.
+ */
+export function decisionFromArgs(action: string, items: readonly string[], note?: string): DecisionInput {
+  const n = note ? { note } : {};
+  if (action === "accept" || action === "reject") return { action, records: items.map(parseRecordRef), ...n };
+  if (action === "split") return { action, groups: items.map((g) => g.split(",").filter(Boolean).map(parseRecordRef)), ...n };
+  if (action === "undo") {
+    if (items.length !== 1) throw new VigilError("validation", "undo takes one decision id");
+    return { action, target: items[0]!, ...n };
+  }
+  throw new VigilError("validation", `unknown action ${JSON.stringify(action)}: accept, reject, split or undo`);
+}
+
 function parseRef(v: unknown, where: string, problems: FieldProblem[], file?: string): RecordRef | undefined {
   if (typeof v === "object" && v !== null && typeof (v as RecordRef).list === "string" && typeof (v as RecordRef).row_id === "string") {
     return { list: (v as RecordRef).list, row_id: (v as RecordRef).row_id };

@@ -6,7 +6,7 @@ import type { ListTables } from "../lists/index.ts";
 import { addClaim, createRecord, mergePeople, retractClaim, undoMerge, type ClaimInput } from "../records/index.ts";
 import { linkRecords, type LinkStage } from "./link.ts";
 import { Preparer, personSpec, type PersonRecord } from "./person.ts";
-import { buildReviewQueue, parseDecisions, refKey, resolveDecisions, type Decision, type RecordRef } from "./review.ts";
+import { buildReviewQueue, parseDecisions, refKey, resolveDecisions, type Decision, type DecisionInput } from "./review.ts";
 
 /**
  * Linkage on the database: the same engine as `vigil link`, over every
@@ -84,10 +84,8 @@ export async function storedDecisions(ctx: Ctx): Promise<Decision[]> {
   return parseDecisions({ decisions: rows.map((r) => JSON.parse(r.payload) as unknown) });
 }
 
-type NewDecision = { action: "accept" | "reject"; records: RecordRef[] } | { action: "split"; groups: RecordRef[][] } | { action: "undo"; target: string };
-
 /** Appends a reviewer's decision (accept, reject, split, undo); the next run respects it. */
-export async function recordDecision(ctx: Ctx, input: NewDecision & { note?: string }, extra: Record<string, unknown> = {}): Promise<Decision> {
+export async function recordDecision(ctx: Ctx, input: DecisionInput, extra: Record<string, unknown> = {}): Promise<Decision> {
   authorize(ctx.actor, "person.merge");
   return withTransaction(ctx, async (tx) => {
     const t = tables(tx);

@@ -1,25 +1,11 @@
 import type { Command } from "commander";
-import { readFile } from "node:fs/promises";
 import { emit, openForCommand, progressBar, withData } from "../cli/common.ts";
 import { VigilError } from "../core/errors.ts";
-import { acceptCluster, linkStoredLists, recordDecision, reviewQueue, undoAcceptance, type RecordRef } from "../linkage/index.ts";
+import { acceptCluster, decisionFromArgs, linkStoredLists, recordDecision, reviewQueue, undoAcceptance } from "../linkage/index.ts";
 import { importList } from "./importer.ts";
+import { readBytes } from "./load.ts";
 import { parseMapping, suggestMapping } from "./mapping.ts";
 import { readTable } from "./table.ts";
-
-async function readBytes(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (cause) {
-    throw new VigilError("not_found", "cannot read the file", { where: { file }, cause });
-  }
-}
-
-const ref = (s: string): RecordRef => {
-  const i = s.lastIndexOf("#");
-  if (i <= 0 || i === s.length - 1) throw new VigilError("validation", `${JSON.stringify(s)} is not LIST#ROW_ID`, { where: { field: "records" } });
-  return { list: s.slice(0, i), row_id: s.slice(i + 1) };
-};
 
 /** `vigil lists …`: list files, and lists imported into the database with their linkage and review. */
 export function register(program: Command): void {
@@ -126,19 +112,10 @@ export function register(program: Command): void {
       .option("--note <text>", "why")
       .option("--json", "machine-readable output"),
   ).action(async (action: string, items: string[], opts: { data?: string; note?: string; json?: boolean }) => {
-    const note = opts.note ? { note: opts.note } : {};
-    const input =
-      action === "accept" || action === "reject"
-        ? { action, records: items.map(ref), ...note }
-        : action === "split"
-          ? { action, groups: items.map((g) => g.split(",").filter(Boolean).map(ref)), ...note }
-          : action === "undo"
-            ? { action, target: items[0] ?? "", ...note }
-            : undefined;
-    if (!input) throw new VigilError("validation", `unknown action ${JSON.stringify(action)}: accept, reject, split or undo`);
+    const input = decisionFromArgs(action, items, opts.note);
     const { store, ctx } = await openForCommand(opts);
     try {
-      const d = await recordDecision(ctx, input as Parameters<typeof recordDecision>[1]);
+      const d = await recordDecision(ctx, input);
       emit(opts.json, d, () => `recorded ${d.action} as ${d.id}; run \`vigil lists link\` to apply it`);
     } finally {
       await store.close();

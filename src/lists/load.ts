@@ -11,7 +11,8 @@ export interface LoadedList extends ReadEntries {
   suggested: boolean;
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
+/** A file's bytes, or a clear error naming it. */
+export async function readBytes(path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (cause) {
