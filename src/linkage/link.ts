@@ -67,7 +67,29 @@ export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options
 
   // ---- blocking: each rule's keys per record; a pair is compared once, under the first rule that pairs it ----
   const rules = spec.blocking;
-  const keys: (readonly string[])[][] = rules.map((rule) => records.map((r) => rule.keys(r)));
+  // Keys become small integers per rule: comparing them for every pair is then cheap, and a
+  // million records' keys take little memory. keyText maps them back for the blocks.
+  const keyText: string[][] = [];
+  const keys: Int32Array[][] = rules.map((rule) => {
+    const ids = new Map<string, number>();
+    const text: string[] = [];
+    keyText.push(text);
+    return records.map((r) => {
+      const ks = rule.keys(r);
+      const out = new Int32Array(ks.length);
+      let n = 0;
+      for (const key of ks) {
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = text.length;
+          ids.set(key, id);
+          text.push(key);
+        }
+        if (!out.subarray(0, n).includes(id)) out[n++] = id;
+      }
+      return n === out.length ? out : out.slice(0, n);
+    });
+  });
   const candidates = new PatternTable(levelCounts);
   const buffer = new PairBuffer();
   const skippedBlocks: LinkStats["skippedBlocks"] = [];
@@ -98,13 +120,13 @@ export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options
     }
     return count;
   };
-  const groupBy = (list: readonly number[], keysOf: (i: number) => readonly string[]): Map<string, number[]> => {
-    const blocks = new Map<string, number[]>();
+  const groupBy = <Key>(list: readonly number[], keysOf: (i: number) => ArrayLike<Key>): Map<Key, number[]> => {
+    const blocks = new Map<Key, number[]>();
     for (const i of list) {
       const ks = keysOf(i);
       for (let t = 0; t < ks.length; t++) {
         const key = ks[t]!;
-        if (t > 0 && ks.indexOf(key) < t) continue;
+        if (t > 0 && Array.prototype.indexOf.call(ks, key) < t) continue;
         const b = blocks.get(key);
         if (b) b.push(i);
         else blocks.set(key, [i]);
@@ -122,17 +144,17 @@ export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options
       return 0;
     }
     let count = 0;
-    for (const [sub, members] of groupBy(list, (i) => refine(records[i]!))) count += runBlock(k, `${key}/${sub}`, members, depth + 1);
+    for (const [sub, members] of groupBy<string>(list, (i) => refine(records[i]!))) count += runBlock(k, `${key}/${sub}`, members, depth + 1);
     return count;
   };
   const all = Array.from({ length: n }, (_, i) => i);
   for (let k = 0; k < rules.length; k++) {
-    const blocks = groupBy(all, (i) => keys[k]![i]!);
+    const blocks = groupBy<number>(all, (i) => keys[k]![i]!);
     let count = 0;
     let done = 0;
     for (const [key, list] of blocks) {
       done++;
-      count += runBlock(k, key, list, 0);
+      count += runBlock(k, keyText[k]![key]!, list, 0);
       if ((done & 4095) === 0) progress("blocking", k * 1000 + Math.floor((done / blocks.size) * 1000), rules.length * 1000);
     }
     pairsPerRule[rules[k]!.name] = count;
