@@ -44,8 +44,8 @@ async function runOne(name: string): Promise<Row> {
   } else data = await DATASETS[name]!.load();
   const prep = new Preparer();
   const prepared = data.entries.map((e) => prep.prepare(e.person));
-  // The million-row run splits blocks above 150 rows (instead of 500) to bound the candidate pairs.
-  const result = linkRecords(prepared, personSpec(prep), { threshold: 0.5, ...(data.entries.length > 500_000 ? { maxBlockSize: 150 } : {}) });
+  // The million-row run splits blocks above 100 rows (instead of 500) to bound the candidate pairs.
+  const result = linkRecords(prepared, personSpec(prep), { threshold: 0.5, ...(data.entries.length > 500_000 ? { maxBlockSize: 100 } : {}) });
   const seconds = (performance.now() - t0) / 1000;
   const ev = evaluateClusters(result.clustering.cluster, data.truth);
   const base = evaluateClusters(exactNameClusters(data.entries), data.truth);

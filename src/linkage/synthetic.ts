@@ -52,7 +52,8 @@ interface SyntheticPerson {
   id: number;
   sex: "male" | "female";
   given: { fa: string; latin: string[] };
-  family: { fa: string; latin: string[][] };
+  /** One or two parts (Mohammadi Tabrizi), each with its Latin spellings as root, suffix, separator. */
+  family: { fa: string; latin: string[][] }[];
   father: { fa: string; latin: string[] };
   birthDay: number;
   deathDay: number;
@@ -107,6 +108,12 @@ export function syntheticLists(options: SyntheticOptions = {}): SyntheticList[] 
     const i = Math.floor(Math.pow(xs.length + 1, u) ** (1 / s)) - 1;
     return xs[Math.min(xs.length - 1, Math.max(0, i))]!;
   };
+  const familyPart = (): { fa: string; latin: string[][] } => {
+    const root = zipf(ROOTS, 1.05);
+    const suffix = zipf(SUFFIXES, 1.5);
+    const fa = `${root[0]}${suffix[0] === "ی" || suffix[0] === "یان" ? "" : random() < 0.5 ? "\u200c" : ""}${suffix[0]}`;
+    return { fa, latin: root.slice(1).flatMap((r) => suffix[1].map((x) => [r, x, pick(suffix[2])])) };
+  };
   const people: SyntheticPerson[] = [];
   const summer1988 = [isoToDays("1988-07-19"), isoToDays("1988-09-30")] as const;
   for (let id = 0; id < nPeople; id++) {
@@ -117,17 +124,16 @@ export function syntheticLists(options: SyntheticOptions = {}): SyntheticList[] 
       const second = pick(males.filter((m) => /^(رضا|حسین|علی|اکبر|اصغر|مهدی|حسن|جواد|باقر|تقی)$/.test(m.persian)));
       given = { fa: `${g.persian} ${second.persian}`, latin: g.latin.flatMap((a) => second.latin.slice(0, 2).flatMap((b) => [`${a} ${b}`, `${a}${b.toLowerCase()}`])) };
     }
-    const root = zipf(ROOTS, 1.05);
-    const suffix = zipf(SUFFIXES, 1.5);
-    const famFa = `${root[0]}${suffix[0] === "ی" || suffix[0] === "یان" ? "" : random() < 0.5 ? "\u200c" : ""}${suffix[0]}`;
-    const famLatin = root.slice(1).flatMap((r) => suffix[1].map((s) => [r, s, pick(suffix[2])]));
+    // One family name in four has two parts, as many Iranian family names do (Mohammadi Tabrizi).
+    const family = [familyPart()];
+    if (random() < 0.25) family.push(familyPart());
     const father = zipf(males);
     const birthYear = 1935 + Math.floor(random() * 36);
     people.push({
       id,
       sex,
       given,
-      family: { fa: famFa, latin: famLatin.map(([r, s, sep]) => [r!, s!, sep!]) },
+      family,
       father: { fa: father.persian, latin: father.latin },
       birthDay: isoToDays(`${birthYear}-01-01`) + Math.floor(random() * 365),
       deathDay: summer1988[0] + Math.floor(random() * (summer1988[1] - summer1988[0])),
@@ -146,10 +152,14 @@ export function syntheticLists(options: SyntheticOptions = {}): SyntheticList[] 
     else chars[i] = /[\u0600-\u06ff]/.test(s) ? pick([..."بپتسشمنرزدلکگیوه"]) : pick([..."abdeghiklmnorstuz"]);
     return chars.join("");
   };
-  const latinFamily = (p: SyntheticPerson): string => {
-    const [r, s, sep] = pick(p.family.latin);
-    return `${r}${sep}${sep === "" ? s!.toLowerCase() : s!.charAt(0).toUpperCase() + s!.slice(1)}`;
-  };
+  const latinFamily = (p: SyntheticPerson): string =>
+    p.family
+      .map((part) => {
+        const [r, x, sep] = pick(part.latin);
+        return `${r}${sep}${sep === "" ? x!.toLowerCase() : x!.charAt(0).toUpperCase() + x!.slice(1)}`;
+      })
+      .join(" ");
+  const persianFamily = (p: SyntheticPerson): string => p.family.map((part) => part.fa).join(" ");
   const blank = (v: string): string => (random() < missing ? "" : v);
   const jalali = (days: number, digits: "fa" | "en"): string => {
     const [y, m, d] = daysToIso(days).split("-").map(Number) as [number, number, number];
@@ -172,7 +182,7 @@ export function syntheticLists(options: SyntheticOptions = {}): SyntheticList[] 
       calendar: "jalali",
       name_order: "auto",
       day_month_order: "dmy",
-      row: (p, n) => [toPersianDigits(String(n)), typo(p.given.fa), typo(p.family.fa), blank(p.father.fa), blank(toPersianDigits(String(age(p)))), blank(jalali(p.deathDay, "fa")), blank(placeName(p.prison, "fa")), "داده ساختگی (synthetic)"],
+      row: (p, n) => [toPersianDigits(String(n)), typo(p.given.fa), typo(persianFamily(p)), blank(p.father.fa), blank(toPersianDigits(String(age(p)))), blank(jalali(p.deathDay, "fa")), blank(placeName(p.prison, "fa")), "داده ساختگی (synthetic)"],
     },
     {
       // An English list: "Family, Given" full names, Gregorian birth years, places of birth.
@@ -202,7 +212,7 @@ export function syntheticLists(options: SyntheticOptions = {}): SyntheticList[] 
       row: (p) => {
         const [y, m, d] = daysToIso(p.birthDay).split("-").map(Number) as [number, number, number];
         return [
-          `${typo(p.given.fa)} ${typo(p.family.fa)}`,
+          `${typo(p.given.fa)} ${typo(persianFamily(p))}`,
           blank(`${pick(p.given.latin)} ${latinFamily(p)}`),
           blank(String(jalaali.toJalaali(y, m, d).jy)),
           blank(String(age(p))),
