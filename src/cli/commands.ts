@@ -3,6 +3,7 @@ import { register as demo } from "../demo/cli.ts";
 import { register as estimate } from "../estimate/cli.ts";
 import { register as linkage } from "../linkage/cli.ts";
 import { register as lists } from "../lists/cli.ts";
+import { register as monitor } from "../monitor/cli.ts";
 import { register as records } from "../records/cli.ts";
 import { register as serve } from "../server/cli.ts";
 import { register as store } from "../store/cli.ts";
@@ -14,4 +15,4 @@ import { register as vault } from "../vault/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [demo, estimate, linkage, lists, records, serve, store, vault];
+export const registrars: Registrar[] = [demo, estimate, linkage, lists, monitor, records, serve, store, vault];

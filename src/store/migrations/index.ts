@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Dialect } from "../dialect.ts";
 import * as m0001 from "./0001-records.ts";
 import * as m0200 from "./0200-lists.ts";
+import * as m0600 from "./0600-monitor.ts";
 
 /**
  * Every migration, by name. Names sort in the order they apply; each
@@ -13,4 +14,5 @@ export type MigrationModule = { up: (db: Kysely<any>, dialect: Dialect) => Promi
 export const migrations: Record<string, MigrationModule> = {
   "0001-records": m0001,
   "0200-lists": m0200,
+  "0600-monitor": m0600,
 };
