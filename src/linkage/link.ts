@@ -70,25 +70,37 @@ export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options
   // Keys become small integers per rule: comparing them for every pair is then cheap, and a
   // million records' keys take little memory. keyText maps them back for the blocks.
   const keyText: string[][] = [];
-  const keys: Int32Array[][] = rules.map((rule) => {
-    const ids = new Map<string, number>();
+  // Per rule, every record's key ids in one flat array (record i's are ids[offsets[i]..offsets[i+1]]):
+  // one small typed array per record and rule would cost more than the keys themselves.
+  const keys = rules.map((rule) => {
+    const index = new Map<string, number>();
     const text: string[] = [];
     keyText.push(text);
-    return records.map((r) => {
-      const ks = rule.keys(r);
-      const out = new Int32Array(ks.length);
-      let n = 0;
-      for (const key of ks) {
-        let id = ids.get(key);
+    const offsets = new Int32Array(n + 1);
+    let ids = new Int32Array(Math.max(16, n));
+    let used = 0;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = used;
+      for (const key of rule.keys(records[i]!)) {
+        let id = index.get(key);
         if (id === undefined) {
           id = text.length;
-          ids.set(key, id);
+          index.set(key, id);
           text.push(key);
         }
-        if (!out.subarray(0, n).includes(id)) out[n++] = id;
+        let seen = false;
+        for (let t = offsets[i]!; t < used; t++) if (ids[t] === id) seen = true;
+        if (seen) continue;
+        if (used === ids.length) {
+          const grown = new Int32Array(ids.length * 2);
+          grown.set(ids);
+          ids = grown;
+        }
+        ids[used++] = id;
       }
-      return n === out.length ? out : out.slice(0, n);
-    });
+    }
+    offsets[n] = used;
+    return { offsets, ids };
   });
   const candidates = new PatternTable(levelCounts);
   const buffer = new PairBuffer();
@@ -97,10 +109,14 @@ export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options
   const levels = new Array<number>(K).fill(0);
   const sharesEarlierKey = (k: number, i: number, j: number): boolean => {
     for (let e = 0; e < k; e++) {
-      const ki = keys[e]![i]!;
-      if (ki.length === 0) continue;
-      const kj = keys[e]![j]!;
-      for (const x of ki) if (kj.includes(x)) return true;
+      const { offsets, ids } = keys[e]!;
+      const i1 = offsets[i + 1]!;
+      const j0 = offsets[j]!;
+      const j1 = offsets[j + 1]!;
+      for (let x = offsets[i]!; x < i1; x++) {
+        const id = ids[x];
+        for (let y = j0; y < j1; y++) if (ids[y] === id) return true;
+      }
     }
     return false;
   };
@@ -149,7 +165,8 @@ export function linkRecords<R>(records: readonly R[], spec: LinkSpec<R>, options
   };
   const all = Array.from({ length: n }, (_, i) => i);
   for (let k = 0; k < rules.length; k++) {
-    const blocks = groupBy<number>(all, (i) => keys[k]![i]!);
+    const { offsets, ids } = keys[k]!;
+    const blocks = groupBy<number>(all, (i) => ids.subarray(offsets[i], offsets[i + 1]));
     let count = 0;
     let done = 0;
     for (const [key, list] of blocks) {
