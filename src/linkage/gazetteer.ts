@@ -13,7 +13,6 @@ export interface Place {
 
 /** The places Vigil recognises in list columns (src/linkage/data/gazetteer.json). */
 export const PLACES: readonly Place[] = (gazetteerData as unknown as { places: Place[] }).places;
-const byId = new Map(PLACES.map((p) => [p.id, p]));
 
 // Words that qualify a place name rather than name it ("Evin Prison", "استان فارس", "Tehran, Iran").
 const GENERIC = new Set(["province", "ostan", "prison", "zendan", "cemetery", "city", "iran", "of", "the", "county", "central"]);
@@ -60,9 +59,4 @@ export function lookupPlace(text: string): Place | undefined {
 /** The place's province id (a province is its own). */
 export function provinceOf(place: Place): string | undefined {
   return place.kind === "province" ? place.id : place.province;
-}
-
-/** A place by id. */
-export function placeById(id: string): Place | undefined {
-  return byId.get(id);
 }

@@ -19,8 +19,6 @@ export interface FellegiSunterModel {
   converged: boolean;
 }
 
-const LOG2 = Math.log(2);
-
 /**
  * u probabilities from random pairs: almost every random pair is two
  * different people, so how often a level occurs among them is the chance it
@@ -129,9 +127,6 @@ export function trainModel(
 export function levelWeights(model: FellegiSunterModel): number[][] {
   return model.comparisons.map((c) => c.m.map((m, l) => (l === 0 ? 0 : Math.log(m / c.u[l]!))));
 }
-
-/** Match weight in bits (log2 Bayes factor), the unit Splink and the literature report. */
-export const toBits = (lnBayesFactor: number): number => lnBayesFactor / LOG2;
 
 /** Probability from a log prior odds plus log Bayes factor. */
 export function probabilityFromLogOdds(logOdds: number): number {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { crossScriptSimilarity, foldVariants, isHonorific, jaroWinkler, editDistance, latinForm, nameLevel, persianForm, Preparer, lookupPlace } from "../../src/linkage/index.ts";
+import { crossScriptSimilarity, foldVariants, isHonorific, jaroWinkler, editDistance, latinForm, nameLevel, NAME_LEVELS, persianForm, Preparer, lookupPlace } from "../../src/linkage/index.ts";
 
 test("Latin spelling variants fold together", () => {
   const same = (...xs: string[]): void => {
@@ -43,7 +43,7 @@ test("محمد حسینی meets its romanisations, and not other names", () => {
 test("name levels: same, close, across scripts, different", () => {
   const prep = new Preparer();
   const n = (s: string) => prep.name(s)!;
-  const label = (a: string, b: string) => ["missing", "different", "one word in common", "similar", "similar across scripts", "close", "close across scripts", "same across scripts", "same"][nameLevel(n(a), n(b))];
+  const label = (a: string, b: string) => NAME_LEVELS[nameLevel(n(a), n(b))];
   assert.equal(label("Hosseini", "Husseini"), "same");
   assert.equal(label("Seyed Mohammad", "Mohammad"), "same");
   assert.equal(label("Hosseini", "Hoseiny"), "same");
