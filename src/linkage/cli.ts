@@ -66,6 +66,7 @@ interface LinkCliOptions {
   threshold: string;
   json?: boolean;
   skipBad?: boolean;
+  blankBadCells?: boolean;
   decisions?: string;
   review?: string;
 }
@@ -79,6 +80,7 @@ export function register(program: Command): void {
     .requiredOption("--out <clusters.csv>", "where to write one row per input row")
     .option("--threshold <p>", "match probability from which two rows are one person", "0.5")
     .option("--skip-bad", "leave out rows that cannot be read (each is listed) instead of failing")
+    .option("--blank-bad-cells", "read a date, age or sex that cannot be read as empty and keep the row (each cell is listed)")
     .option("--decisions <file>", "reviewers' decisions (JSON) to respect; see `vigil decide`")
     .option("--review <file>", "write the review queue (uncertain pairs and clusters, rows side by side) as JSON")
     .option("--json", "print the summary as JSON")
@@ -86,11 +88,11 @@ export function register(program: Command): void {
       const threshold = Number(opts.threshold);
       if (!(threshold > 0 && threshold < 1)) throw new VigilError("validation", "--threshold must be a probability between 0 and 1", { where: { field: "threshold" } });
       const entries: (ListEntry & { arg: string })[] = [];
-      const summaries: { file: string; list: string; rows: number; skipped: { row: number; line: number; problems: string[] }[]; suggestedMapping: boolean }[] = [];
+      const summaries: { file: string; list: string; rows: number; skipped: { row: number; line: number; problems: string[] }[]; suggestedMapping: boolean; blankedCells: number }[] = [];
       const listNames = new Map<string, string>();
       for (const input of inputs) {
         const { file, mapping } = splitInput(input);
-        const loaded = await loadList(file, mapping, { skipBad: opts.skipBad ?? false });
+        const loaded = await loadList(file, mapping, { skipBad: opts.skipBad ?? false, blankBadCells: opts.blankBadCells ?? false });
         const other = listNames.get(loaded.mapping.list_name);
         if (other !== undefined) throw new VigilError("validation", `${other} and ${file} have the same list name ${JSON.stringify(loaded.mapping.list_name)}: give each list its own list_name in its mapping`, { where: { file } });
         listNames.set(loaded.mapping.list_name, file);
@@ -102,8 +104,10 @@ export function register(program: Command): void {
           rows: loaded.entries.length,
           skipped: loaded.skipped.map((s) => ({ row: s.row, line: s.line, problems: s.problems.map((p) => `${p.column ? `column ${JSON.stringify(p.column)}: ` : ""}${p.message}`) })),
           suggestedMapping: loaded.suggested,
+          blankedCells: loaded.blanked.length,
         });
         if (!opts.json) for (const s of loaded.skipped) process.stderr.write(`vigil: skipped ${file}, row ${s.row} (line ${s.line}): ${s.problems.map((p) => p.message).join("; ")}\n`);
+        if (!opts.json) for (const b of loaded.blanked) process.stderr.write(`vigil: read as empty: ${file}, row ${b.row ?? "?"}, column ${JSON.stringify(b.column ?? "")}: ${b.message}\n`);
       }
       const index = new Map<string, number>();
       entries.forEach((e, i) => index.set(refKey({ list: e.list, row_id: e.rowId }), i));

@@ -25,7 +25,7 @@ export async function readBytes(path: string): Promise<Uint8Array> {
  * Reads a list file with its mapping file (or, without one, the suggested
  * mapping, which the caller must say it used). `file` is named in errors as given.
  */
-export async function loadList(file: string, mappingFile?: string, options: { skipBad?: boolean } = {}): Promise<LoadedList> {
+export async function loadList(file: string, mappingFile?: string, options: { skipBad?: boolean; blankBadCells?: boolean } = {}): Promise<LoadedList> {
   const table = await readTable(await readBytes(file), file);
   let mapping: Mapping;
   if (mappingFile) {

@@ -118,6 +118,10 @@ test("vigil link: bad rows fail the run with their place, or are skipped and lis
     assert.match(skipped.err, /skipped fa.csv, row 5 \(line 6\)/);
     assert.match(skipped.err, /skipped fa.csv, row 6 \(line 7\)/);
     assert.equal(readClusters(join(dir, "c.csv")).rows.length, 4);
+    const blanked = vigil(dir, "link", "fa.csv:fa.json", "--out", "c.csv", "--blank-bad-cells");
+    assert.equal(blanked.code, 0, blanked.err);
+    assert.match(blanked.err, /read as empty: fa.csv, row 5, column "سن": "بیست" is not an age/);
+    assert.equal(readClusters(join(dir, "c.csv")).rows.length, 6, "rows kept, bad cells read as empty");
     const badMapping = vigil(dir, "link", "fa.csv:en.json", "--out", "c.csv");
     assert.equal(badMapping.code, 1);
     assert.match(badMapping.err, /does not fit fa.csv/);
