@@ -12,3 +12,5 @@ export { Preparer, personSpec, personComparisons, personBlocking, nameLevel, dat
 export { syntheticLists, type SyntheticOptions, type SyntheticList } from "./synthetic.ts";
 export { buildReviewQueue, parseDecisions, resolveDecisions, refKey, parseRecordRef, decisionFromArgs, type DecisionInput, type Decision, type RecordRef, type ReviewItem, type ResolvedDecisions } from "./review.ts";
 export { linkStoredLists, recordDecision, reviewQueue, acceptCluster, undoAcceptance, storedDecisions, type StoredLinkSummary, type AcceptResult } from "./stored.ts";
+export { linkagePages } from "./pages.tsx";
+export { listImports, clusterEntries, decideOnEntries } from "./stored.ts";

@@ -203,3 +203,27 @@ export async function undoAcceptance(ctx: Ctx, decisionId: string, reason: strin
     await recordDecision(tx, { action: "undo", target: decisionId, note: reason });
   });
 }
+
+/** The imported lists, with the rows each left out and why. */
+export async function listImports(ctx: Ctx): Promise<{ id: string; listName: string; file: string; sourceId: string; rows: number; at: string; by: string; mapping: unknown; skipped: { row: number; line: number; problems: { column?: string; message: string }[] }[] }[]> {
+  authorize(ctx.actor, "record.read");
+  const rows = await tables(ctx).selectFrom("list_imports").selectAll().orderBy("created_at").execute();
+  return rows.map((r) => ({ id: r.id, listName: r.list_name, file: r.file_name, sourceId: r.source_id, rows: r.row_count, at: r.created_at, by: r.created_by, mapping: JSON.parse(r.mapping) as unknown, skipped: JSON.parse(r.skipped) as { row: number; line: number; problems: { column?: string; message: string }[] }[] }));
+}
+
+/** The entries of one cluster of the last run, each row as the list wrote it. */
+export async function clusterEntries(ctx: Ctx, cluster: number): Promise<{ id: string; list: string; row_id: string; row: number; probability: number | null; personId: string | null; columns: Record<string, string> }[]> {
+  authorize(ctx.actor, "record.read");
+  const rows = await tables(ctx).selectFrom("list_entries").selectAll().where("cluster", "=", cluster).orderBy("list_name").orderBy("row_number").execute();
+  return rows.map((e) => ({ id: e.id, list: e.list_name, row_id: e.row_id, row: e.row_number, probability: e.match_probability, personId: e.person_id, columns: JSON.parse(e.raw) as Record<string, string> }));
+}
+
+/** A reviewer's accept or reject of entries named by their ids (as the workspace's forms send them). */
+export async function decideOnEntries(ctx: Ctx, action: "accept" | "reject", entryIds: string[], note?: string): Promise<Decision> {
+  authorize(ctx.actor, "person.merge");
+  const ids = [...new Set(entryIds.filter(Boolean))];
+  if (ids.length < 2) throw new VigilError("validation", "a decision needs two rows", { where: { field: "entries" } });
+  const rows = await tables(ctx).selectFrom("list_entries").select(["id", "list_name", "row_id"]).where("id", "in", ids).execute();
+  if (rows.length !== ids.length) throw notFound("list entry", ids.find((i) => !rows.some((r) => r.id === i)) ?? "");
+  return recordDecision(ctx, { action, records: rows.map((r) => ({ list: r.list_name, row_id: r.row_id })), ...(note ? { note } : {}) });
+}
