@@ -69,14 +69,16 @@ export function normalisePersian(s: string): string {
 
 /** Latin folding: case, accents, apostrophes and ʿayn marks, hyphens. */
 export function foldLatin(s: string): string {
+  // Zero-width characters go first: removed after decomposition they would leave two
+  // combining marks side by side in an order that a second pass reorders (not idempotent).
   return toAsciiDigits(s)
+    .replace(ZW, "")
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/[ʿʾ'’‘`´ʻʼ]/g, "")
     .toLowerCase()
     .replace(/ß/g, "ss")
     .replace(/[-‐‑–—_.,;:!?()[\]{}"«»“”/\\]+/g, " ")
-    .replace(ZW, "")
     .replace(/\s+/g, " ")
     .trim();
 }
