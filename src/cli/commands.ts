@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { register as accounts } from "../accounts/cli.ts";
 import { register as demo } from "../demo/cli.ts";
 import { register as estimate } from "../estimate/cli.ts";
+import { register as linkage } from "../linkage/cli.ts";
+import { register as lists } from "../lists/cli.ts";
 import { register as monitor } from "../monitor/cli.ts";
 import { register as records } from "../records/cli.ts";
 import { register as serve } from "../server/cli.ts";
@@ -14,4 +16,4 @@ import { register as vault } from "../vault/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [accounts, demo, estimate, monitor, records, serve, store, vault];
+export const registrars: Registrar[] = [accounts, demo, estimate, linkage, lists, monitor, records, serve, store, vault];

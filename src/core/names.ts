@@ -69,14 +69,16 @@ export function normalisePersian(s: string): string {
 
 /** Latin folding: case, accents, apostrophes and ʿayn marks, hyphens. */
 export function foldLatin(s: string): string {
+  // Zero-width characters go first: removed after decomposition they would leave two
+  // combining marks side by side in an order that a second pass reorders (not idempotent).
   return toAsciiDigits(s)
+    .replace(ZW, "")
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/[ʿʾ'’‘`´ʻʼ]/g, "")
     .toLowerCase()
     .replace(/ß/g, "ss")
     .replace(/[-‐‑–—_.,;:!?()[\]{}"«»“”/\\]+/g, " ")
-    .replace(ZW, "")
     .replace(/\s+/g, " ")
     .trim();
 }
@@ -115,7 +117,7 @@ export function persianToLatinRough(s: string): string {
 /**
  * A spelling-insensitive key for one word: transliteration variants that
  * spellings of Persian names vary over are folded (ou/oo/u, ee/i/y, gh/q,
- * kh/x, doubled letters, w/v), then the vowels after the first letter dropped.
+ * kh/x, zh/j, doubled letters, w/v), then the vowels after the first letter dropped.
  * `Behrooz`, `Behrouz` and `بهروز` share a key.
  */
 export function skeletonKey(word: string): string {
@@ -126,6 +128,8 @@ export function skeletonKey(word: string): string {
     .replace(/x/g, "kh")
     .replace(/w/g, "v")
     .replace(/ph/g, "f")
+    // ژ is written zh or j (Nezhad/Nejad, Arzhang/Arjang).
+    .replace(/zh/g, "j")
     .replace(/(.)\1+/g, "$1");
   if (!w) return "";
   // h after a consonant other than k, g, s, z, c is silent in these spellings ("Ahmad" keeps its h).

@@ -4,9 +4,10 @@ import { healthRoutes } from "./health.ts";
 import { workspaceRoutes } from "../workspace/index.ts";
 import { apiRoutes } from "../api/index.ts";
 import { vaultRoutes } from "../vault/index.ts";
+import { linkagePages } from "../linkage/index.ts";
 
 /**
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, linkagePages];

@@ -39,5 +39,7 @@ test("spelling variants and scripts share keys", () => {
   same("Mohammad Hosseini", "محمد حسینی");
   same("Muhammad Husseini", "MOHAMAD HOSEINI");
   same("Ali", "علی");
+  same("Nezhad", "Nejad");
+  same("Arjangi", "ارژنگی");
   assert.notDeepEqual(nameKeys("Behrouz"), nameKeys("Mehdi"));
 });

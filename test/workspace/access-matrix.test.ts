@@ -32,6 +32,11 @@ const ED: Role[] = ["editor", "admin"];
 const AD: Role[] = ["admin"];
 
 const RULES: Record<string, Rule> = {
+  "GET /workspace/linkage/": { allow: ALL },
+  "POST /workspace/linkage/link": { allow: PROP },
+  "POST /workspace/linkage/decide": { allow: ED },
+  "GET /workspace/linkage/clusters/:id": { allow: ALL },
+  "POST /workspace/linkage/clusters/:id/accept": { allow: ED },
   "GET /workspace/": { allow: ALL },
   "GET /workspace": { allow: ALL },
   "GET /workspace/sign-in": { allow: "public" },

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Dialect } from "../dialect.ts";
 import * as m0001 from "./0001-records.ts";
 import * as m0100 from "./0100-accounts.ts";
+import * as m0200 from "./0200-lists.ts";
 import * as m0400 from "./0400-vault.ts";
 import * as m0600 from "./0600-monitor.ts";
 
@@ -15,6 +16,7 @@ export type MigrationModule = { up: (db: Kysely<any>, dialect: Dialect) => Promi
 export const migrations: Record<string, MigrationModule> = {
   "0001-records": m0001,
   "0100-accounts": m0100,
+  "0200-lists": m0200,
   "0400-vault": m0400,
   "0600-monitor": m0600,
 };
