@@ -20,7 +20,9 @@ export type Action =
   | "vocab.manage"
   | "search.staff"
   | "export.all"
-  | "import.all";
+  | "import.all"
+  | "memorial.moderate"
+  | "memorial.testimony";
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   "record.read": ["admin", "editor", "researcher", "viewer", "system"],
@@ -38,6 +40,8 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "search.staff": ["admin", "editor", "researcher", "viewer", "system"],
   "export.all": ["admin", "system"],
   "import.all": ["admin", "system"],
+  "memorial.moderate": ["admin", "editor", "system"],
+  "memorial.testimony": ["admin", "editor", "system"],
 };
 
 export function can(actor: Actor, action: Action): boolean {
