@@ -18,7 +18,12 @@ export interface Links {
   asset(name: string): string;
   /** The base of assets, ending in a slash. */
   assetBase(): string;
+  /** A public copy of evidence (an image without metadata) cited through a public source. */
+  media(sourceId: string, digest: string): string;
 }
+
+/** The file name of a public copy in the static mirror. */
+export const mediaFile = (digest: string): string => `media/${digest.replace(/^sha256:/, "")}.jpg`;
 
 function queryString(query: Record<string, string | undefined> | undefined): string {
   if (!query) return "";
@@ -34,6 +39,7 @@ export function serverLinks(): Links {
     root: () => "/",
     asset: (name) => `/assets/${name}`,
     assetBase: () => "/assets/",
+    media: (sourceId, digest) => `/media/${sourceId}/${digest}`,
   };
 }
 
@@ -59,5 +65,6 @@ export function staticLinks(fromFile: string): Links {
     root: () => `${up}index.html`,
     asset: (name) => `${up}assets/${name}`,
     assetBase: () => `${up}assets/`,
+    media: (_sourceId, digest) => `${up}${mediaFile(digest)}`,
   };
 }

@@ -39,13 +39,13 @@ const NAV: { key: string; path: string; staticPath?: string }[] = [
 ];
 
 /** The page shell: header with navigation and language switch, main, footer. */
-export function Site({ ctx, title, children, query }: { ctx: PageCtx; title: string; children: ComponentChildren; query?: Record<string, string | undefined> }) {
+export function Site({ ctx, title, children, query, scripts }: { ctx: PageCtx; title: string; children: ComponentChildren; query?: Record<string, string | undefined>; scripts?: string[] }) {
   const { lang, t, links } = ctx;
   const isStatic = links.mode.kind === "static";
   const otherLang = other(lang);
   const current = ctx.path.split("/")[0] ?? "";
   return (
-    <Layout lang={lang} title={`${title} · ${t("memorial.siteName")}`} styles={[links.asset("memorial.css")]} assetBase={links.assetBase()}>
+    <Layout lang={lang} title={`${title} · ${t("memorial.siteName")}`} styles={[links.asset("memorial.css")]} assetBase={links.assetBase()} scripts={ctx.forms ? (scripts ?? []).map((s) => links.asset(s)) : []}>
       <a class="skip-link" href="#main">
         {t("memorial.skip")}
       </a>

@@ -342,7 +342,7 @@ export function AtRiskPage({ ctx, entries, refs, sources }: { ctx: PageCtx; entr
 }
 
 /** Index pages of the static mirror: by first letter and by year, instead of a search box. */
-export function IndexPage({ ctx, title, groups, current, people, acts, refs }: { ctx: PageCtx; title: string; groups: { key: string; label: string; path: string; n: number }[]; current: string | null; people: PubRef[]; acts: Map<string, PubClaim>; refs: Map<string, PubRef> }) {
+export function IndexPage({ ctx, title, groups, current, people, acts, refs, pager }: { ctx: PageCtx; title: string; groups: { key: string; label: string; path: string; n: number }[]; current: string | null; people: PubRef[]; acts: Map<string, PubClaim>; refs: Map<string, PubRef>; pager?: { path: string; page: number; total: number; size: number } }) {
   return (
     <Site ctx={ctx} title={title}>
       <h1>{title}</h1>
@@ -358,6 +358,7 @@ export function IndexPage({ ctx, title, groups, current, people, acts, refs }: {
         </ul>
       </nav>
       {people.length ? <PeopleList ctx={ctx} people={people} acts={acts} refs={refs} /> : null}
+      {pager ? <Pager ctx={ctx} path={pager.path} page={pager.page} total={pager.total} size={pager.size} /> : null}
     </Site>
   );
 }

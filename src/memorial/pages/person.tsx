@@ -148,7 +148,7 @@ export function PersonPage({ ctx, p, posts, tribute, token, evidence }: { ctx: P
   const photos = evidence.filter((e) => e.publicCopy && e.mediaType.startsWith("image/"));
   const self = ctx.links.page(lang, `people/${person.id}`);
   return (
-    <Site ctx={ctx} title={title}>
+    <Site ctx={ctx} title={title} scripts={["memorial-pow.js"]}>
       <article class="person" aria-labelledby="person-name">
         <header class="record-header">
           <h1 id="person-name">

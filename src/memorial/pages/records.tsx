@@ -40,7 +40,7 @@ export function EventPage({ ctx, e, page, posts, tribute, token, mapSvg }: { ctx
   const { refs, sources } = e;
   const path = `events/${e.event.id}`;
   return (
-    <Site ctx={ctx} title={titleOf(ctx, e.event)} query={page ? { page: String(page + 1) } : undefined}>
+    <Site ctx={ctx} title={titleOf(ctx, e.event)} query={page ? { page: String(page + 1) } : undefined} scripts={["memorial-pow.js"]}>
       <article aria-labelledby="record-title">
         <Header ctx={ctx} r={e.event} kindVocabulary="event_type" />
         {e.event.parentId && refs.get(e.event.parentId) ? (

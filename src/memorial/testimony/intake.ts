@@ -71,6 +71,9 @@ export interface SealedFile {
   size: number;
   /** Sealed JSON {key, name, type, size}: only the reviewer learns even what the file was. */
   header: string;
+  /** What the bytes are and how many there were (kept in memory only, to go into the sealed envelope). */
+  type: string;
+  plainSize: number;
 }
 
 const randomId = (prefix: string): string => `${prefix}_${randomBytes(16).toString("hex")}`;
@@ -127,7 +130,7 @@ export async function sealUpload(dataDir: string, publicKey: Uint8Array, name: s
     await rename(tmp, final);
     ok = true;
     const header = await sealJson({ key: base64.encode(enc.key), name: name.slice(0, 200), type, size }, publicKey);
-    return { id, path: `sealed/${id}.bin`, size: written, header };
+    return { id, path: `sealed/${id}.bin`, size: written, header, type, plainSize: size };
   } finally {
     if (!ok) {
       await fh.close().catch(() => undefined);
