@@ -38,7 +38,7 @@ function loadBase(): BaseMap {
       [pad, pad],
       [MAP_WIDTH - pad, MAP_HEIGHT - pad],
     ],
-    iran as GeoPermissibleObjects,
+    iran,
   );
   projection.clipExtent([
     [0, 0],

@@ -115,7 +115,8 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   };
 
   const pageNumber = (q: unknown): number => {
-    const p = Number.parseInt(String((q as { page?: unknown }).page ?? "1"), 10);
+    const raw = (q as { page?: unknown }).page;
+    const p = Number.parseInt(typeof raw === "string" ? raw : "1", 10);
     return Number.isFinite(p) && p >= 1 && p <= 100_000 ? p - 1 : 0;
   };
 
@@ -192,8 +193,8 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       if (!isLang(lang)) return passOn(reply);
       if (!ID.test(id) || !(await publicRecord(db, id, [kind]))) return notFoundPage(reply, lang);
       if (!sameOrigin(req.headers, req.headers.host)) return message(reply, lang, 403, "memorial.form.refusedTitle", "memorial.form.crossSite");
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const s = (k: string, max: number): string => (typeof body[k] === "string" ? (body[k] as string).slice(0, max) : "");
+      const body = (req.body ?? {});
+      const s = (k: string, max: number): string => (typeof body[k] === "string" ? (body[k]).slice(0, max) : "");
       const values = { body: s("body", 4000), author: s("author", 200) };
       const parent = s("parent", 40) || null;
       const back = `/${lang}/${path}/${id}`;
@@ -329,8 +330,8 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       const lang = req.params.lang;
       if (!isLang(lang)) return passOn(reply);
       if (!sameOrigin(req.headers, req.headers.host)) return message(reply, lang, 403, "memorial.form.refusedTitle", "memorial.form.crossSite");
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const s = (k: string, max: number): string => (typeof body[k] === "string" ? (body[k] as string).slice(0, max) : "");
+      const body = (req.body ?? {});
+      const s = (k: string, max: number): string => (typeof body[k] === "string" ? (body[k]).slice(0, max) : "");
       const codename = s("codename", 60).trim().toLowerCase();
       const secretText = s("secret", 80);
       const text = s("text", LIMITS.textMax).trim();
@@ -373,7 +374,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     const actor = await staff(req, reply);
     if (!actor) return reply;
     if (!sameOrigin(req.headers, req.headers.host)) throw new VigilError("forbidden", "cross-site form post refused");
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = (req.body ?? {});
     if (!checkToken(formKey(), `staff:${actor.id}`, typeof body.token === "string" ? body.token : "")) throw new VigilError("forbidden", "the form has expired: reload the page");
     const decision = body.decision === "approve" ? "approve" : body.decision === "reject" ? "reject" : null;
     if (!decision) throw new VigilError("validation", "decision must be approve or reject", { where: { field: "decision" } });

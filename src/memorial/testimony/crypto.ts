@@ -160,7 +160,7 @@ export async function decryptFile(data: Uint8Array, key: Uint8Array): Promise<Ui
     const len = new DataView(data.buffer, data.byteOffset + at, 4).getUint32(0);
     at += 4;
     if (at + len > data.length) throw new VigilError("integrity", "encrypted file is truncated");
-    const r = s.crypto_secretstream_xchacha20poly1305_pull(state, data.subarray(at, at + len), null) as { message: Uint8Array; tag: number } | false;
+    const r = s.crypto_secretstream_xchacha20poly1305_pull(state, data.subarray(at, at + len), null);
     if (!r) throw new VigilError("integrity", "encrypted file was altered");
     parts.push(r.message);
     at += len;
