@@ -280,9 +280,11 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
               sealed.push({ sealed: f, name: part.filename.slice(0, 200), type: f.type, size: f.plainSize });
             } catch (e) {
               part.file.resume();
+              badFile = part.filename.slice(0, 200);
+              const code = (e as { code?: string }).code ?? "";
+              if (code === "FST_REQ_FILE_TOO_LARGE") errors.files = "memorial.testimony.error.fileLarge";
               if (!(e instanceof VigilError)) throw e;
               errors.files = e.message;
-              badFile = part.filename.slice(0, 200);
             }
           } else if (typeof part.value === "string") {
             fields[part.fieldname] = part.value;
@@ -291,7 +293,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       } catch (e) {
         const code = (e as { code?: string }).code ?? "";
         if (code === "FST_FILES_LIMIT") errors.files = "memorial.testimony.error.tooManyFiles";
-        else if (code.startsWith("FST_")) errors.files = "memorial.testimony.error.badUpload";
+        else if (code.startsWith("FST_")) errors.files ??= "memorial.testimony.error.badUpload";
         else {
           await discardUploads(store.dataDir, sealed.map((s) => s.sealed));
           throw e;
