@@ -124,7 +124,7 @@ export function renderMap(markers: MapMarker[], text: MapText, idPrefix = "map")
   const t = `${idPrefix}-title`;
   const dsc = `${idPrefix}-desc`;
   return (
-    `<svg class="map" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" role="img" aria-labelledby="${t} ${dsc}" xmlns="http://www.w3.org/2000/svg">` +
+    `<svg class="map" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" role="group" aria-labelledby="${t} ${dsc}" xmlns="http://www.w3.org/2000/svg">` +
     `<title id="${t}">${escapeHtml(text.title)}</title><desc id="${dsc}">${escapeHtml(text.description)}</desc>` +
     `<rect class="water" x="0" y="0" width="${MAP_WIDTH}" height="${MAP_HEIGHT}"/>` +
     b.svgPaths +
