@@ -55,8 +55,12 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const { store, config } = app.deps;
   const db = memorialDb(store.db);
   const freshness = new Freshness(db, opts.freshnessMs ?? 1000);
-  const cache = new PageCache();
-  freshness.onChange(() => cache.clear());
+  const cache = new PageCache(8000);
+  const searchCache = new PageCache(2000);
+  freshness.onChange(() => {
+    cache.clear();
+    searchCache.clear();
+  });
   const evidence = opts.evidence ?? vaultEvidence(store.dataDir);
   let secret: Buffer | undefined;
   const formKey = (): Buffer => (secret ??= formSecret(store.dataDir));
@@ -166,11 +170,11 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     await freshness.check();
     const params = parseSearchParams(req.query);
     const key = `${lang}|search|${params.q}|${JSON.stringify(params.filter)}|${params.page}`;
-    const hit = cache.get(key);
+    const hit = searchCache.get(key);
     if (hit) return send(reply, 200, hit.body, true);
     const result = await searchMemorial(store, params);
     const html = renderPage(<SearchPage ctx={await pageCtx(lang, "search")} params={params} r={result} />);
-    cache.set(key, { body: html, status: 200 });
+    searchCache.set(key, { body: html, status: 200 });
     return send(reply, 200, html, true);
   });
 

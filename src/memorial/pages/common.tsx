@@ -151,9 +151,19 @@ export function SyntheticNotice({ ctx }: { ctx: PageCtx }) {
   );
 }
 
+const dateMemo = new Map<string, string>();
+
+/** A date in both calendars; formatting is memoised, as a page of a large event repeats a few dates many times. */
 export function DateText({ ctx, d }: { ctx: PageCtx; d: FuzzyDate | null | undefined }) {
   if (!d) return null;
-  return <span class="date">{dateBoth(ctx.lang, d)}</span>;
+  const key = `${ctx.lang}|${d.calendar}|${d.precision}|${d.value ?? ""}|${d.earliest ?? ""}|${d.latest ?? ""}`;
+  let text = dateMemo.get(key);
+  if (text === undefined) {
+    if (dateMemo.size > 20_000) dateMemo.clear();
+    text = dateBoth(ctx.lang, d);
+    dateMemo.set(key, text);
+  }
+  return <span class="date">{text}</span>;
 }
 
 export function Confidence({ ctx, c }: { ctx: PageCtx; c: Pick<PubClaim, "confidence"> }) {

@@ -278,6 +278,8 @@ export interface ClaimQuery {
   /** Most rows to read (large events list their acts in pages). */
   limit?: number;
   offset?: number;
+  /** Leave citations out (listings show no sources). */
+  withoutCitations?: boolean;
 }
 
 /**
@@ -313,7 +315,7 @@ export async function publicClaims(db: MemorialDb, q: ClaimQuery): Promise<PubCl
     rows.push(...(await query.execute()));
   }
   const claims = rows.map(claimFromRow);
-  await attachCitations(db, claims);
+  if (!q.withoutCitations) await attachCitations(db, claims);
   await checkLinks(db, claims);
   return claims;
 }
@@ -321,22 +323,23 @@ export async function publicClaims(db: MemorialDb, q: ClaimQuery): Promise<PubCl
 async function attachCitations(db: MemorialDb, claims: PubClaim[]): Promise<void> {
   if (!claims.length) return;
   const byId = new Map(claims.map((c) => [c.id, c]));
-  const rows: { claim_id: string; source_id: string; locator: string | null; quote: string | null; connection: string | null }[] = [];
+  const rows: { claim_id: string; source_id: string; locator: string | null; quote: string | null; connection: string | null; status: string | null; confidentiality: string | null }[] = [];
   const ids = [...byId.keys()];
   for (let i = 0; i < ids.length; i += CHUNK) {
     rows.push(
       ...(await db
         .selectFrom("citations")
-        .select(["claim_id", "source_id", "locator", "quote", "connection"])
-        .where("claim_id", "in", ids.slice(i, i + CHUNK))
-        .orderBy("claim_id")
-        .orderBy("source_id")
+        .leftJoin("records as src", "src.id", "citations.source_id")
+        .select(["citations.claim_id", "citations.source_id", "citations.locator", "citations.quote", "citations.connection", "src.status", "src.confidentiality"])
+        .where("citations.claim_id", "in", ids.slice(i, i + CHUNK))
+        .orderBy("citations.claim_id")
+        .orderBy("citations.source_id")
         .execute()),
     );
   }
-  const sources = await publicIds(db, rows.map((r) => r.source_id));
   for (const r of rows) {
-    const visible = sources.has(r.source_id);
+    // The source's own gate, read in the same query: published and public, or not named.
+    const visible = r.status === "published" && r.confidentiality === "public";
     byId.get(r.claim_id)?.citations.push(visible ? { sourceId: r.source_id, locator: r.locator, quote: r.quote, connection: r.connection } : { sourceId: null, locator: null, quote: null, connection: null });
   }
   // Public sources first; several hidden ones read as one.

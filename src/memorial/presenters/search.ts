@@ -33,7 +33,7 @@ export interface SearchResult {
 }
 
 export const PAGE_SIZE = 50;
-export const CANDIDATE_CAP = 1000;
+export const CANDIDATE_CAP = 200;
 const TERMINAL = ["execution", "death_in_custody", "enforced_disappearance", "death_sentence", "sentence_upheld", "transfer_solitary"];
 
 /** Reads a query string into search parameters, dropping anything unknown. */
@@ -103,7 +103,7 @@ export async function searchMemorial(store: Store, params: SearchParams): Promis
     people = rows.map(refFromRow);
     facets = await facetCounts(db, { filter: params.filter });
   }
-  const acts = people.length ? await publicClaims(db, { subjects: people.map((p) => p.id), properties: ["act"] }) : [];
+  const acts = people.length ? await publicClaims(db, { subjects: people.map((p) => p.id), properties: ["act"], withoutCitations: true }) : [];
   const lastAct = new Map<string, PubClaim>();
   for (const a of acts) if (a.term && TERMINAL.includes(a.term)) lastAct.set(a.subjectId, a);
   const refIds = new Set<string>([...facets.province.map((f) => f.value), ...facets.prison.map((f) => f.value), ...[...lastAct.values()].flatMap((a) => (a.placeId ? [a.placeId] : []))]);
@@ -119,7 +119,7 @@ export async function personSummaries(db: MemorialDb, people: PubRef[]): Promise
   const acts = new Map<string, PubClaim>();
   for (let i = 0; i < people.length; i += 400) {
     const chunk = people.slice(i, i + 400).map((p) => p.id);
-    for (const a of await publicClaims(db, { subjects: chunk, properties: ["act"] })) if (a.term && TERMINAL.includes(a.term)) acts.set(a.subjectId, a);
+    for (const a of await publicClaims(db, { subjects: chunk, properties: ["act"], withoutCitations: true })) if (a.term && TERMINAL.includes(a.term)) acts.set(a.subjectId, a);
   }
   const refs = await publicRecords(db, [...acts.values()].flatMap((a) => (a.placeId ? [a.placeId] : [])));
   return { acts, refs };
