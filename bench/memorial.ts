@@ -23,7 +23,7 @@ console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node 
 const store = await openStore({ dataDir: dir });
 const loaded = await bulkLoad(store, N);
 console.log(`bulk load: rows ${fmt(loaded.seconds.rows, 1)} s, search index ${fmt(loaded.seconds.search, 1)} s`);
-let t = performance.now();
+const t = performance.now();
 await new Freshness(memorialDb(store.db), 0).check(true);
 console.log(`facets for every person: ${fmt((performance.now() - t) / 1000, 1)} s`);
 await store.close();
@@ -32,7 +32,7 @@ const bin = fileURLToPath(new URL("../bin/vigil.mjs", import.meta.url));
 const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE] : []), bin, "serve", "--port", "0", "--no-demo", "--no-worker", "--data", dir], { env: { ...process.env, VIGIL_DATABASE_URL: "", VIGIL_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
 const url = await new Promise<string>((resolve, reject) => {
   let out = "";
-  server.stdout!.on("data", (d: Buffer) => {
+  server.stdout.on("data", (d: Buffer) => {
     out += d.toString();
     const m = /running at (http:\/\/[^/\s]+)/.exec(out);
     if (m) resolve(m[1]!);
