@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApp, type RunningApp } from "../helpers/app.ts";
+import { postgresProblem } from "../helpers/store.ts";
 import { exportStatic, submitPost } from "../../src/memorial/index.ts";
 import { memorialDb } from "../../src/memorial/schema.ts";
 import { CANARY, plant, type Planted } from "./fixtures.ts";
@@ -18,7 +19,8 @@ import { CANARY, plant, type Planted } from "./fixtures.ts";
 const LEAK = new RegExp(`${CANARY}\\d+X`);
 const SEED = Number(process.env.VIGIL_TEST_SEED ?? Date.now() % 100_000);
 
-describe(`public pages show public values only (seed ${SEED})`, () => {
+for (const dialect of ["sqlite", "postgres"] as const)
+describe(`public pages show public values only [${dialect}] (seed ${SEED})`, { skip: dialect === "postgres" && postgresProblem ? `PostgreSQL unreachable: ${postgresProblem}` : false }, () => {
   let app: RunningApp;
   let planted: Planted;
   const pages = new Map<string, { status: number; body: string }>();
@@ -29,7 +31,7 @@ describe(`public pages show public values only (seed ${SEED})`, () => {
   };
 
   before(async () => {
-    app = await startApp({ beforeListen: async (deps) => void (planted = await plant(deps.store, SEED)) });
+    app = await startApp({ dialect, beforeListen: async (deps) => void (planted = await plant(deps.store, SEED)) });
     await submitPost(memorialDb(app.deps.store.db), { recordId: planted.publicPeople[1]!.id, kind: "tribute", body: `pending tribute ${CANARY}0X`, author: "", parentId: null, lang: "en" });
     // Crawl everything reachable from both home pages, plus every record by id.
     const queue = ["/", "/fa/", "/en/"];
