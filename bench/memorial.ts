@@ -12,7 +12,7 @@ import autocannon from "autocannon";
 import { openStore } from "../src/store/index.ts";
 import { Freshness } from "../src/memorial/index.ts";
 import { memorialDb } from "../src/memorial/schema.ts";
-import { bulkLoad } from "./memorial-load.ts";
+import { bulkLoad } from "./lib/memorial-load.ts";
 
 const N = Number(process.argv[2] ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);

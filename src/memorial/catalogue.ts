@@ -275,6 +275,9 @@ export const memorialCatalogue: Catalogue = {
     "memorial.moderation.files": "Files",
     "memorial.moderation.messages": "Messages",
     "memorial.moderation.statusHeading": "Status",
+    "memorial.moderation.done": "Decision saved.",
+    "memorial.moderation.publicPage": "public page",
+    "memorial.moderation.noTestimony": "No testimony received.",
   },
   fa: {
     "memorial.siteName": "یادمان قربانیان",
@@ -549,5 +552,8 @@ export const memorialCatalogue: Catalogue = {
     "memorial.moderation.files": "پرونده‌ها",
     "memorial.moderation.messages": "پیام‌ها",
     "memorial.moderation.statusHeading": "وضعیت",
+    "memorial.moderation.done": "تصمیم ذخیره شد.",
+    "memorial.moderation.publicPage": "صفحهٔ عمومی",
+    "memorial.moderation.noTestimony": "شهادتی دریافت نشده است.",
   },
 };

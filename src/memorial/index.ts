@@ -6,7 +6,8 @@ registerCatalogue(memorialCatalogue);
 extraAssets.set("memorial.css", new URL("./assets/memorial.css", import.meta.url));
 extraAssets.set("memorial-pow.js", new URL("./assets/memorial-pow.js", import.meta.url));
 
-export { memorialRoutes, setStaffResolver, type StaffResolver, type MemorialOptions } from "./routes.tsx";
+export { memorialRoutes, type MemorialOptions } from "./routes.tsx";
+export { memorialStaffPages } from "./staff.tsx";
 export { memorialCatalogue } from "./catalogue.ts";
 export * from "./presenters/index.ts";
 export { submitPost, approvedPosts, moderationQueue, moderatePost, type QueuedPost } from "./tributes.ts";

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import multipart from "@fastify/multipart";
 import type { VNode } from "preact";
-import { makeCtx, PUBLIC, type Actor } from "../core/context.ts";
+import { makeCtx, PUBLIC } from "../core/context.ts";
 import { VigilError } from "../core/errors.ts";
 import { termLabels } from "../records/index.ts";
 import { isLang, renderPage, translator, type Lang } from "../web/index.ts";
@@ -11,29 +11,15 @@ import { Buckets, checkPow, checkToken, formSecret, issueToken, sameOrigin, visi
 import { serverLinks } from "./links.ts";
 import { makePageCtx, type PageCtx } from "./pages/common.tsx";
 import { AboutPage, MessagePage, RootPage, SearchPage } from "./pages/lists.tsx";
-import { ModerationPage } from "./pages/staff.tsx";
 import { FollowUpPage, TestimonyPage, TestimonyReceipt } from "./pages/testimony.tsx";
 import type { FormState } from "./pages/tributes.tsx";
 import { mergedTarget, parseSearchParams, publicIds, publicRecord, searchMemorial } from "./presenters/index.ts";
 import { buildPage, evidenceFor, type PageKind } from "./render.tsx";
 import { memorialDb } from "./schema.ts";
-import { LIMITS, addFollowUp, discardUploads, listTestimonies, loadPublicKey, readFollowUp, saveTestimony, sealUpload, validateTestimony, type SealedFile, type TestimonyFields } from "./testimony/intake.ts";
+import { LIMITS, addFollowUp, discardUploads, loadPublicKey, readFollowUp, saveTestimony, sealUpload, validateTestimony, type SealedFile, type TestimonyFields } from "./testimony/intake.ts";
 import { newCodename } from "./testimony/codename.ts";
 import { newSecret } from "./testimony/crypto.ts";
-import { moderatePost, moderationQueue, submitPost, validatePost } from "./tributes.ts";
-
-/**
- * How staff pages learn who is asking. The accounts capability installs its
- * session reader here; until one is installed nobody is signed in, and staff
- * pages answer 401.
- */
-export type StaffResolver = (req: FastifyRequest) => Promise<Actor | null>;
-let staffResolver: StaffResolver = async () => null;
-
-/** Installs the reader of staff sessions used by the memorial's staff pages. */
-export function setStaffResolver(fn: StaffResolver): void {
-  staffResolver = fn;
-}
+import { submitPost, validatePost } from "./tributes.ts";
 
 export interface MemorialOptions {
   /** How often to look for changed records (ms). */
@@ -50,7 +36,7 @@ function passOn(reply: FastifyReply): FastifyReply {
 }
 const ID = /^[a-z]{3}_[0-9a-z_]{1,60}$/;
 
-/** The public memorial: /, /fa/…, /en/…, forms for tributes and testimony, and the staff moderation queue. */
+/** The public memorial: /, /fa/…, /en/…, and the forms for tributes and testimony. Staff pages are in staff.tsx, inside the workspace. */
 export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, opts) => {
   const { store, config } = app.deps;
   const db = memorialDb(store.db);
@@ -354,39 +340,6 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       if (!found) return render(400, { error: "memorial.followUp.wrong" });
       return render(200, { messages: found.messages, added });
     });
-  });
-
-  // Staff: the moderation queue, behind the policy module.
-  const staff = async (req: FastifyRequest, reply: FastifyReply): Promise<Actor | null> => {
-    const actor = await staffResolver(req);
-    if (!actor) {
-      await reply.code(401).type("text/plain; charset=utf-8").header("cache-control", "no-store").send("sign in to the workspace to moderate the memorial\n");
-      return null;
-    }
-    return actor;
-  };
-  app.get<{ Querystring: { status?: string; lang?: string } }>("/staff/memorial/moderation", async (req, reply) => {
-    const actor = await staff(req, reply);
-    if (!actor) return reply;
-    const lang: Lang = req.query.lang === "fa" ? "fa" : "en";
-    const status = req.query.status === "approved" || req.query.status === "rejected" ? req.query.status : "pending";
-    const ctx = makeCtx(store, actor);
-    const posts = await moderationQueue(ctx, status);
-    const testimonies = await listTestimonies(ctx).catch(() => null);
-    const html = renderPage(<ModerationPage lang={lang} t={translator(lang)} posts={posts} status={status} token={issueToken(formKey(), `staff:${actor.id}`)} testimonies={testimonies} />);
-    return send(reply, 200, html, false);
-  });
-  app.post<{ Params: { id: string }; Querystring: { lang?: string }; Body: Record<string, unknown> }>("/staff/memorial/moderation/:id", async (req, reply) => {
-    const actor = await staff(req, reply);
-    if (!actor) return reply;
-    if (!sameOrigin(req.headers, req.headers.host)) throw new VigilError("forbidden", "cross-site form post refused");
-    const body = (req.body ?? {});
-    if (!checkToken(formKey(), `staff:${actor.id}`, typeof body.token === "string" ? body.token : "")) throw new VigilError("forbidden", "the form has expired: reload the page");
-    const decision = body.decision === "approve" ? "approve" : body.decision === "reject" ? "reject" : null;
-    if (!decision) throw new VigilError("validation", "decision must be approve or reject", { where: { field: "decision" } });
-    await moderatePost(makeCtx(store, actor), req.params.id, decision, typeof body.note === "string" ? body.note : undefined);
-    await freshness.check(true);
-    return reply.redirect(`/staff/memorial/moderation?lang=${req.query.lang === "fa" ? "fa" : "en"}`, 303);
   });
 
   void config;

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from "fastify";
-import { memorialRoutes } from "../memorial/index.ts";
+import { memorialRoutes, memorialStaffPages } from "../memorial/index.ts";
 import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
+import { workspaceRoutes } from "../workspace/index.ts";
+import { apiRoutes } from "../api/index.ts";
 
 /**
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, memorialRoutes];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, memorialRoutes, memorialStaffPages];

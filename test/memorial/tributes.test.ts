@@ -4,7 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startApp, type RunningApp } from "../helpers/app.ts";
 import { makeCtx, SYSTEM } from "../../src/core/context.ts";
 import { createRecord } from "../../src/records/index.ts";
-import { moderatePost, moderationQueue, setStaffResolver } from "../../src/memorial/index.ts";
+import { moderatePost, moderationQueue } from "../../src/memorial/index.ts";
+import { staff } from "../helpers/staff.ts";
 
 /** Tributes and comments: a plain form, refusals that keep what was typed, moderation, replies, abuse control. */
 describe("tributes and moderation", () => {
@@ -86,28 +87,22 @@ describe("tributes and moderation", () => {
     assert.ok(statuses.slice(-2).every((s) => s !== 303), "the last ones are refused");
   });
 
-  test("the moderation queue is for staff only, through the policy module", async () => {
-    const denied = await fetch(`${app.url}/staff/memorial/moderation`);
-    assert.equal(denied.status, 401);
-    setStaffResolver(async (req) => {
-      const role = req.headers["x-test-role"];
-      return role === "editor" || role === "viewer" ? { id: `usr_test_${role}`, role } : null;
-    });
-    try {
-      const viewer = await fetch(`${app.url}/staff/memorial/moderation`, { headers: { "x-test-role": "viewer" } });
-      assert.equal(viewer.status, 403);
-      const editor = await fetch(`${app.url}/staff/memorial/moderation`, { headers: { "x-test-role": "editor" } });
-      assert.equal(editor.status, 200);
-      const html = await editor.text();
-      const id = /action="\/staff\/memorial\/moderation\/(mpo_[0-9a-f]+)\?lang=en"/.exec(html)![1]!;
-      const token = tokenOf(html);
-      const decided = await post(`/staff/memorial/moderation/${id}?lang=en`, { token, decision: "reject", note: "spam" }, { "x-test-role": "editor" });
-      assert.equal(decided.status, 303);
-      assert.ok((await moderationQueue(ctx(), "rejected")).some((p) => p.id === id));
-      const otherToken = await post(`/staff/memorial/moderation/${id}?lang=en`, { token: "x.y", decision: "approve" }, { "x-test-role": "editor" });
-      assert.equal(otherToken.status, 403);
-    } finally {
-      setStaffResolver(async () => null);
-    }
+  test("the moderation queue is in the workspace, for editors and admins", async () => {
+    const signedOut = await fetch(`${app.url}/workspace/memorial/moderation`, { redirect: "manual" });
+    assert.equal(signedOut.status, 303);
+    assert.match(signedOut.headers.get("location") ?? "", /^\/workspace\/sign-in/);
+    const viewer = await staff(app.deps.store, app.url, "viewer");
+    assert.equal((await viewer.get("/workspace/memorial/moderation")).status, 403);
+    const editor = await staff(app.deps.store, app.url, "editor");
+    const page = await editor.get("/workspace/memorial/moderation");
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Memorial moderation/);
+    const id = /action="\/workspace\/memorial\/moderation\/(mpo_[0-9a-f]+)"/.exec(page.text)![1]!;
+    assert.equal((await viewer.post(`/workspace/memorial/moderation/${id}`, { decision: "approve" })).status, 403);
+    const decided = await editor.post(`/workspace/memorial/moderation/${id}`, { decision: "reject", note: "spam" });
+    assert.equal(decided.status, 303);
+    assert.ok((await moderationQueue(ctx(), "rejected")).some((p) => p.id === id));
+    const noToken = await editor.post(`/workspace/memorial/moderation/${id}`, { decision: "approve" }, { csrf: false });
+    assert.equal(noToken.status, 403, "the workspace's CSRF check holds");
   });
 });

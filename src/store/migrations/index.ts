@@ -1,7 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Dialect } from "../dialect.ts";
 import * as m0001 from "./0001-records.ts";
+import * as m0100 from "./0100-accounts.ts";
 import * as m0500 from "./0500-memorial.ts";
+import * as m0600 from "./0600-monitor.ts";
 
 /**
  * Every migration, by name. Names sort in the order they apply; each
@@ -12,5 +14,7 @@ export type MigrationModule = { up: (db: Kysely<any>, dialect: Dialect) => Promi
 
 export const migrations: Record<string, MigrationModule> = {
   "0001-records": m0001,
+  "0100-accounts": m0100,
   "0500-memorial": m0500,
+  "0600-monitor": m0600,
 };

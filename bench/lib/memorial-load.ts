@@ -5,11 +5,11 @@
 // imports go through the records use cases.
 import BetterSqlite3 from "better-sqlite3";
 import { join } from "node:path";
-import { parseDate } from "../src/core/dates.ts";
-import { makeCtx, SYSTEM } from "../src/core/context.ts";
-import { dateToColumns, rebuildSearchIndex, seedVocabularies } from "../src/records/index.ts";
-import { FAMILY_NAMES, GIVEN_NAMES, seededRandom } from "../src/demo/index.ts";
-import type { Store } from "../src/store/index.ts";
+import { parseDate } from "../../src/core/dates.ts";
+import { makeCtx, SYSTEM } from "../../src/core/context.ts";
+import { dateToColumns, rebuildSearchIndex, seedVocabularies } from "../../src/records/index.ts";
+import { FAMILY_NAMES, GIVEN_NAMES, seededRandom } from "../../src/demo/index.ts";
+import type { Store } from "../../src/store/index.ts";
 
 const pad = (n: number, w: number): string => String(n).padStart(w, "0");
 
