@@ -18,7 +18,9 @@ import {
   presentPlace,
   presentSource,
   presentStatements,
+  publicClaims,
   publicCounts,
+  publicRecords,
   recentRecords,
   type PubRef,
 } from "./presenters/index.ts";
@@ -116,7 +118,10 @@ export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: 
       if (!p) return null;
       const c = at(`places/${p.place.id}`);
       const map = p.coordinates.length ? await placesMap(store, c, p.place.id) : null;
-      const destructionSources = p.destruction.length ? p.sources : [];
+      // Before and after: evidence for the sources of the destruction events' own public claims too.
+      const destructionClaims = p.destruction.length ? await publicClaims(db, { subjects: p.destruction.map((d) => d.id) }) : [];
+      const destructionSources = [...new Set(destructionClaims.flatMap((cl) => cl.citations.flatMap((x) => (x.sourceId ? [x.sourceId] : []))))];
+      for (const r of (await publicRecords(db, destructionSources)).values()) p.refs.set(r.id, r);
       const evidence = await evidenceFor(extra.evidence, c, [...new Set([...p.sources, ...destructionSources])]);
       return <PlacePage ctx={c} p={p} page={page} mapSvg={map} evidence={evidence} />;
     }

@@ -25,8 +25,10 @@ describe(`public pages show public values only [${dialect}] (seed ${SEED})`, { s
   let planted: Planted;
   const pages = new Map<string, { status: number; body: string }>();
 
+  const cookies: string[] = [];
   const get = async (path: string): Promise<{ status: number; body: string; location: string | null }> => {
     const r = await fetch(new URL(path, app.url), { redirect: "manual" });
+    if (r.headers.get("set-cookie")) cookies.push(path);
     return { status: r.status, body: await r.text(), location: r.headers.get("location") };
   };
 
@@ -60,6 +62,10 @@ describe(`public pages show public values only [${dialect}] (seed ${SEED})`, { s
       assert.ok(at < 0, `${path} shows a value that is not public: …${r.body.slice(Math.max(0, at - 120), at + 40)}…`);
       for (const id of planted.hiddenIds) if (!path.includes(id)) assert.ok(!r.body.includes(id), `${path} names the hidden record ${id}`);
     }
+  });
+
+  test("no public page sets a cookie", () => {
+    assert.deepEqual(cookies, []);
   });
 
   test("hidden records are not found; public ones show their public names", () => {
