@@ -14,5 +14,6 @@ export { submitPost, approvedPosts, moderationQueue, moderatePost, type QueuedPo
 export { listTestimonies, openTestimony, readTestimonyFile, replyToTestimony, saveTestimony, loadPublicKey, readFollowUp, addFollowUp, type OpenedTestimony } from "./testimony/intake.ts";
 export { createKeyFile, openKeyFile, parseKeyFile, fingerprint } from "./testimony/crypto.ts";
 export { Freshness } from "./freshness.ts";
+export { memorialStartHook } from "./start-hook.ts";
 export { vaultEvidence, type EvidencePort, type PublicEvidence } from "./evidence.ts";
 export { exportStatic, type ExportResult } from "./static-export.tsx";
