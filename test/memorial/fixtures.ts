@@ -27,6 +27,10 @@ export interface Planted {
   publicPeople: { id: string; name: string }[];
   /** A merged-away id and its public survivor. */
   merged: { from: string; to: string };
+  /** A public event and prison, and a public person executed there during it (public act). */
+  event: string;
+  prison: string;
+  victim: { id: string; name: string };
   canaries: number;
 }
 
@@ -98,9 +102,12 @@ export async function plant(store: Store, seed: number, people = 40): Promise<Pl
   await addClaim(ctx, official, { property: "statement", objectId: event, value: { text: `private remark ${canary()}` }, confidence: "confirmed", confidentiality: "staff", citations: [{ sourceId: pubSource }] });
   publicPeople.push({ id: official, name: "Official Example" });
 
+  // One public act for sure: the event's and the prison's pages must name this victim.
+  const victim = publicPeople[1]!;
+  await addClaim(ctx, victim.id, { property: "act", term: "execution", placeId: prison, objectId: event, date: "1367/05/20", value: { victim_status: "dead" }, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: pubSource }] });
   // A merge: the merged id must lead to its survivor.
   const a = publicPeople[0]!;
   const b = await mk({ type: "person", status: "published", confidentiality: "public", claims: [{ property: "name", value: { text: "Merged Twin", kind: "full" }, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: pubSource }] }] });
   await mergePeople(ctx, a.id, b, "same person");
-  return { hiddenIds, publicPeople, merged: { from: b, to: a.id }, canaries: n };
+  return { hiddenIds, publicPeople, merged: { from: b, to: a.id }, canaries: n, event, prison, victim };
 }

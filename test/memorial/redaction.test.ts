@@ -83,6 +83,18 @@ describe(`public pages show public values only [${dialect}] (seed ${SEED})`, { s
     }
   });
 
+  test("public values reach their pages: victims on the event's and the place's pages, statements with their speaker", () => {
+    for (const path of [`/en/events/${planted.event}`, `/en/places/${planted.prison}`, `/fa/events/${planted.event}`]) {
+      const r = pages.get(path);
+      assert.equal(r?.status, 200, path);
+      assert.ok(r.body.includes(planted.victim.name), `${path} names ${planted.victim.name}`);
+    }
+    const statements = pages.get("/en/statements")!.body;
+    assert.ok(statements.includes("We are proud of it."));
+    assert.ok(statements.includes("Official Example"));
+    assert.ok(pages.get(`/en/events/${planted.event}`)!.body.includes("We are proud of it."), "the event's page quotes what was said about it");
+  });
+
   test("a citation of a source that is not public says so without naming it", () => {
     const bodies = [...pages.values()].map((p) => p.body).join("\n");
     assert.ok(bodies.includes("(a source not public)"));

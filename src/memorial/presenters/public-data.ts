@@ -383,9 +383,10 @@ async function checkLinks(db: MemorialDb, claims: PubClaim[]): Promise<void> {
 export async function referencedRecords(db: MemorialDb, claims: PubClaim[], extra: Iterable<string> = []): Promise<Map<string, PubRef>> {
   const ids = new Set<string>(extra);
   for (const c of claims) {
+    // The subject too: an event's page names its victims, a statement its speaker.
+    ids.add(c.subjectId);
     if (c.placeId) ids.add(c.placeId);
     if (c.objectId && c.property !== "involvement" && c.property !== "charge") ids.add(c.objectId);
-    if (c.property === "involvement" || c.property === "charge") ids.add(c.subjectId);
     for (const s of c.citations) if (s.sourceId) ids.add(s.sourceId);
   }
   return publicRecords(db, ids);
