@@ -83,7 +83,15 @@ export function EventPage({ ctx, e, page, posts, tribute, token, mapSvg }: { ctx
                 <li class="act">
                   <div class="act-date">{r.other.date ? <DateText ctx={ctx} d={r.other.date} /> : null}</div>
                   <div class="act-body">
-                    <span class="muted">{t(r.direction === "out" ? "memorial.event.thisIs" : "memorial.event.thatIs", { relation: term("event_relation", r.claim.term) })}</span> <RecordLink ctx={ctx} r={r.other} />{" "}
+                    {r.direction === "out" ? (
+                      <>
+                        <span class="muted">{t("memorial.event.thisIs", { relation: term("event_relation", r.claim.term) })}</span> <RecordLink ctx={ctx} r={r.other} />
+                      </>
+                    ) : (
+                      <>
+                        <RecordLink ctx={ctx} r={r.other} /> <span class="muted">{t("memorial.event.thatIs", { relation: term("event_relation", r.claim.term) })}</span>
+                      </>
+                    )}{" "}
                     <Cites ctx={ctx} claim={r.claim} sources={sources} />
                   </div>
                 </li>
