@@ -25,13 +25,7 @@ test("vigil memorial export-static writes both languages and refuses a folder th
   assert.match(again.stderr, /not empty/);
 });
 
-test("moderation from the command line, and the key's fingerprint", async () => {
-  const missing = await runVigil(["memorial", "moderation", "approve", "mpo_000000000000000000000000", "--data", data]);
-  assert.notEqual(missing.code, 0);
-  assert.match(missing.stderr, /not found/);
-  const short = await runVigil(["memorial", "testimony-keys", "init", "--data", data], { input: "too short\n" });
-  assert.notEqual(short.code, 0);
-  assert.match(short.stderr, /at least 12 characters/);
+test("the testimony key: created from a passphrase on standard input, its fingerprint shown", async () => {
   const init = await runVigil(["memorial", "testimony-keys", "init", "--json", "--data", data], { input: "a passphrase long enough\n" });
   assert.equal(init.code, 0, init.stderr);
   const shown = await runVigil(["memorial", "testimony-keys", "show", "--json", "--data", data]);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { runVigil, VIGIL } from "../helpers/cli.ts";
+import { openKeyFile, parseKeyFile } from "../../src/memorial/index.ts";
 
 /**
  * Testimony through the real server process: sealed on arrival, no address
@@ -121,11 +122,9 @@ describe("sealed testimony through the real server", () => {
   });
 
   test("a reviewer opens it with the key and passphrase; the reply reaches only the sender's secret", async () => {
-    const wrong = join(root, "wrong");
-    writeFileSync(wrong, "not the passphrase at all\n");
-    const refused = await runVigil(["memorial", "testimony", "open", codename, "--passphrase-file", wrong, "--data", data]);
-    assert.notEqual(refused.code, 0);
-    assert.match(refused.stderr, /wrong passphrase/);
+    const keyFile = parseKeyFile(readFileSync(join(data, "memorial", "keys", "testimony-key.json"), "utf8"));
+    await assert.rejects(openKeyFile(keyFile, "not the passphrase at all"), /wrong passphrase/);
+    await assert.rejects(openKeyFile({ ...keyFile, sealedSecretKey: Buffer.from("x".repeat(48)).toString("base64") }, "correct horse battery staple"), /wrong passphrase, or the key file was altered/);
     const out = join(root, "out");
     const opened = await runVigil(["memorial", "testimony", "open", codename, "--passphrase-file", pass, "--out", out, "--data", data, "--json"]);
     assert.equal(opened.code, 0, opened.stderr);
