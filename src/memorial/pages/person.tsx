@@ -3,6 +3,9 @@ import { summaryAct, type PubClaim, type PubRef, type PublicPerson } from "../pr
 import { Cites, Confidence, DateText, Label, RecordLink, Site, SourceList, SyntheticNotice, Text, type PageCtx } from "./common.tsx";
 import { Tributes, type FormState, type PublicPost } from "./tributes.tsx";
 
+/** An official's page lists their part in this many acts; the rest are counted (their victims' pages name them). */
+const INVOLVEMENTS_SHOWN = 100;
+
 export interface EvidenceItem {
   itemId: string;
   sourceId: string;
@@ -265,10 +268,11 @@ export function PersonPage({ ctx, p, posts, tribute, token, evidence }: { ctx: P
           <section aria-labelledby="involved-heading">
             <h2 id="involved-heading">{t("memorial.person.involvedIn", { n: p.involvements.length })}</h2>
             <ol class="timeline">
-              {p.involvements.map((i) => (
+              {p.involvements.slice(0, INVOLVEMENTS_SHOWN).map((i) => (
                 <ActLine ctx={ctx} act={{ ...i.act, citations: i.involvement.citations }} refs={refs} sources={sources} victim={refs.get(i.act.subjectId)} />
               ))}
             </ol>
+            {p.involvements.length > INVOLVEMENTS_SHOWN ? <p class="muted">{t("memorial.person.moreInvolvements", { n: p.involvements.length - INVOLVEMENTS_SHOWN })}</p> : null}
           </section>
         ) : null}
 
