@@ -36,7 +36,9 @@ export type Action =
   | "vault.read"
   | "vault.add"
   | "vault.capture"
-  | "vault.export";
+  | "vault.export"
+  | "memorial.moderate"
+  | "memorial.testimony";
 
 const STAFF: readonly Role[] = ["admin", "editor", "researcher", "viewer"];
 
@@ -74,6 +76,8 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "vault.add": ["admin", "editor", "system"],
   "vault.capture": ["admin", "editor", "system"],
   "vault.export": ["admin", "editor", "system"],
+  "memorial.moderate": ["admin", "editor", "system"],
+  "memorial.testimony": ["admin", "editor", "system"],
 };
 
 /** Actions a role may take on what it owns (its own tokens, its own proposals) though not on others'. */

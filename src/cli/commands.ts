@@ -4,6 +4,7 @@ import { register as demo } from "../demo/cli.ts";
 import { register as estimate } from "../estimate/cli.ts";
 import { register as linkage } from "../linkage/cli.ts";
 import { register as lists } from "../lists/cli.ts";
+import { register as memorial } from "../memorial/cli.ts";
 import { register as monitor } from "../monitor/cli.ts";
 import { register as records } from "../records/cli.ts";
 import { register as serve } from "../server/cli.ts";
@@ -16,4 +17,4 @@ import { register as vault } from "../vault/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [accounts, demo, estimate, linkage, lists, monitor, records, serve, store, vault];
+export const registrars: Registrar[] = [accounts, demo, estimate, linkage, lists, monitor, records, serve, store, vault, memorial];

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { memorialRoutes, memorialStaffPages } from "../memorial/index.ts";
 import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
 import { workspaceRoutes } from "../workspace/index.ts";
@@ -10,4 +11,4 @@ import { linkagePages } from "../linkage/index.ts";
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, linkagePages];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, linkagePages, memorialRoutes, memorialStaffPages];

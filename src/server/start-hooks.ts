@@ -1,4 +1,5 @@
 import { accountsStartHook } from "../accounts/index.ts";
+import { memorialStartHook } from "../memorial/index.ts";
 import type { AppDeps } from "./deps.ts";
 import { vaultStartHook } from "../vault/index.ts";
 
@@ -9,4 +10,4 @@ import { vaultStartHook } from "../vault/index.ts";
  */
 export type StartHook = (deps: AppDeps, print: (line: string) => void) => Promise<void>;
 
-export const startHooks: StartHook[] = [accountsStartHook, vaultStartHook];
+export const startHooks: StartHook[] = [accountsStartHook, vaultStartHook, memorialStartHook];

@@ -55,8 +55,11 @@ export type T = (key: string, values?: MessageValues) => string;
 export const translator = (lang: Lang): T => (key, values) => t(lang, key, values);
 
 /** A number in the reader's digits. */
+const numberFormats = new Map<Lang, Intl.NumberFormat>();
 export function num(lang: Lang, n: number): string {
-  return new Intl.NumberFormat(lang === "fa" ? "fa-IR" : "en-GB").format(n);
+  let f = numberFormats.get(lang);
+  if (!f) numberFormats.set(lang, (f = new Intl.NumberFormat(lang === "fa" ? "fa-IR" : "en-GB")));
+  return f.format(n);
 }
 
 /** Digits in text (ids, years) as the reader writes them. */

@@ -10,6 +10,8 @@ export interface LayoutProps {
   scripts?: string[];
   /** A <meta name="robots"> value, e.g. "noindex" for staff pages. */
   robots?: string;
+  /** Where the base stylesheet is, when not /assets/ (a static copy opened from disk uses a relative path). */
+  assetBase?: string;
   children: ComponentChildren;
 }
 
@@ -17,7 +19,7 @@ export interface LayoutProps {
  * The HTML document around every page, in either direction. Only same-origin
  * assets: no CDN, no web font service, nothing that reveals a visitor to a third party.
  */
-export function Layout({ lang, title, styles = [], scripts = [], robots, children }: LayoutProps) {
+export function Layout({ lang, title, styles = [], scripts = [], robots, assetBase = "/assets/", children }: LayoutProps) {
   return (
     <html lang={lang} dir={dirOf(lang)}>
       <head>
@@ -26,7 +28,7 @@ export function Layout({ lang, title, styles = [], scripts = [], robots, childre
         <meta name="referrer" content="no-referrer" />
         {robots ? <meta name="robots" content={robots} /> : null}
         <title>{title}</title>
-        <link rel="stylesheet" href="/assets/vigil.css" />
+        <link rel="stylesheet" href={`${assetBase}vigil.css`} />
         {styles.map((s) => (
           <link rel="stylesheet" href={s} />
         ))}

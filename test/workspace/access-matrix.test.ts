@@ -98,6 +98,8 @@ const RULES: Record<string, Rule> = {
   "POST /workspace/account/tokens/:id/revoke": { allow: AD, own: ALL },
   "POST /workspace/account/passkeys/remove": { allow: ALL },
   "POST /workspace/account/totp/remove": { allow: ALL, destructive: true },
+  "GET /workspace/memorial/moderation": { allow: ED },
+  "POST /workspace/memorial/moderation/:id": { allow: ED },
   "GET /api/openapi.json": { allow: "public" },
   "GET /api/docs": { allow: "public" },
   "GET /api/v1/me": { allow: ALL, scope: "read" },

@@ -1,0 +1,72 @@
+// Memorial benchmarks: 100,000 fictional people loaded in bulk, then the real
+// server (a child process, as in production) driven by autocannon from
+// loopback with 50 concurrent clients: person pages and name searches, each
+// both from the page cache and uncached.
+// Run: node --import tsx bench/memorial.ts [people]   (default 100000)
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { openStore } from "../src/store/index.ts";
+import { Freshness } from "../src/memorial/index.ts";
+import { memorialDb } from "../src/memorial/schema.ts";
+import { bulkLoad } from "./lib/memorial-load.ts";
+
+const N = Number(process.argv[2] ?? 100_000);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
+const dir = mkdtempSync(join(tmpdir(), "vigil-bench-memorial-"));
+const fmt = (n: number, d = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}; ${fmt(N)} people`);
+const store = await openStore({ dataDir: dir });
+const loaded = await bulkLoad(store, N);
+console.log(`bulk load: rows ${fmt(loaded.seconds.rows, 1)} s, search index ${fmt(loaded.seconds.search, 1)} s`);
+const t = performance.now();
+await new Freshness(memorialDb(store.db), 0).check(true);
+console.log(`facets for every person: ${fmt((performance.now() - t) / 1000, 1)} s`);
+await store.close();
+
+const bin = fileURLToPath(new URL("../bin/vigil.mjs", import.meta.url));
+const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE] : []), bin, "serve", "--port", "0", "--no-demo", "--no-worker", "--data", dir], { env: { ...process.env, VIGIL_DATABASE_URL: "", VIGIL_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
+const url = await new Promise<string>((resolve, reject) => {
+  let out = "";
+  server.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    const m = /running at (http:\/\/[^/\s]+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  server.on("exit", (c) => reject(new Error(`server exited with ${c}`)));
+});
+
+const rand = Math.random;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+async function run(label: string, path: () => string, connections = 50): Promise<void> {
+  const r = await autocannon({ url, connections, duration: DURATION, requests: [{ setupRequest: (req) => ({ ...req, path: path() }) }] });
+  const ok = r["2xx"];
+  const bad = r.non2xx + r.errors + r.timeouts;
+  console.log(`${label.padEnd(44)} ${fmt(r.requests.average).padStart(7)} req/s  p50 ${fmt(r.latency.p50, 1).padStart(6)} ms  p99 ${fmt(r.latency.p99, 1).padStart(6)} ms  (${fmt(ok)} ok, ${fmt(bad)} not)`);
+}
+
+try {
+  const hot = loaded.people.slice(0, 1000);
+  const queries = loaded.names.slice(0, 300).flatMap((n) => [n.latin, n.fa]);
+  // Warm the hot set once, as a visitor would.
+  for (const id of hot) await fetch(`${url}/en/people/${id}`);
+  for (const q of queries) await fetch(`${url}/en/search?q=${encodeURIComponent(q)}`);
+  await run("person page, 1,000 recent (cached)", () => `/en/people/${pick(hot)}`);
+  await run(`person page, any of ${fmt(N)}, 1 client (uncached)`, () => `/${pick(["en", "fa"])}/people/${pick(loaded.people)}`, 1);
+  await run(`person page, any of ${fmt(N)} (mostly uncached)`, () => `/${pick(["en", "fa"])}/people/${pick(loaded.people)}`);
+  await run("search, 600 common names (cached)", () => `/en/search?q=${encodeURIComponent(pick(queries))}`);
+  // Distinct (name, page, language) triples far outnumber the 2,000 cached searches: nearly every request is computed.
+  await run("search, given + family name (uncached)", () => {
+    const n = pick(loaded.names);
+    return `/${pick(["en", "fa"])}/search?q=${encodeURIComponent(rand() < 0.5 ? n.latin : n.fa)}&page=${1 + Math.floor(rand() * 4)}`;
+  });
+} finally {
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  rmSync(dir, { recursive: true, force: true });
+}

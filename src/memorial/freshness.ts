@@ -1,0 +1,101 @@
+import { sql } from "kysely";
+import type { MemorialDb } from "./schema.ts";
+import { refreshFacets } from "./presenters/index.ts";
+
+/**
+ * Keeps what the memorial derives (search facets, cached pages) in step with
+ * the records. Every change to a record or claim is a row of the change log;
+ * the memorial remembers the last one it has seen, re-derives the facets of
+ * the people changed since, and drops cached pages. It looks at most once per
+ * `intervalMs`, so a busy memorial asks the database a trivial question a few
+ * times a second rather than at every request.
+ */
+export class Freshness {
+  private seen: { seq: number; version: string } | undefined;
+  private checkedAt = 0;
+  private running: Promise<boolean> | undefined;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(
+    private readonly db: MemorialDb,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  /** Called when what pages show may have changed. */
+  onChange(fn: () => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** Brings derived data up to date if the interval has passed (or when forced). Returns whether anything changed. */
+  async check(force = false): Promise<boolean> {
+    const now = Date.now();
+    if (!force && now - this.checkedAt < this.intervalMs) return false;
+    if (this.running) return this.running;
+    this.checkedAt = now;
+    this.running = this.sync().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sync(): Promise<boolean> {
+    const db = this.db;
+    const top = await db.selectFrom("changes").select(sql<number | null>`max(seq)`.as("seq")).executeTakeFirst();
+    const seq = Number(top?.seq ?? 0);
+    const versionRow = await db.selectFrom("memorial_state").select("value").where("key", "=", "pages_version").executeTakeFirst();
+    const version = versionRow?.value ?? "";
+    if (this.seen && this.seen.seq === seq && this.seen.version === version) return false;
+    const doneRow = await db.selectFrom("memorial_state").select("value").where("key", "=", "facets_seq").executeTakeFirst();
+    const done = Number(doneRow?.value ?? -1);
+    if (done !== seq) await this.refresh(done, seq);
+    this.seen = { seq, version };
+    for (const fn of this.listeners) fn();
+    return true;
+  }
+
+  private async refresh(done: number, seq: number): Promise<void> {
+    const db = this.db;
+    let scope: string[] | "all" = "all";
+    if (done >= 0 && seq > done && seq - done <= 20_000) {
+      const rows = await db.selectFrom("changes").select(["record_id"]).where("seq", ">", done).where("seq", "<=", seq).execute();
+      const ids = [...new Set(rows.map((r) => r.record_id))];
+      const types = ids.length ? await db.selectFrom("records").select(["id", "type"]).where("id", "in", ids.slice(0, 20_000)).execute() : [];
+      // A place changing (its kind, its parent, its visibility) moves every person with an act there: start over.
+      scope = types.some((t) => t.type === "place") ? "all" : types.filter((t) => t.type === "person").map((t) => t.id);
+    }
+    await db.transaction().execute(async (trx) => {
+      await refreshFacets(trx, scope);
+      const updated = await trx.updateTable("memorial_state").set({ value: String(seq) }).where("key", "=", "facets_seq").executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) await trx.insertInto("memorial_state").values({ key: "facets_seq", value: String(seq) }).execute();
+    });
+  }
+}
+
+/** A small LRU of rendered pages, emptied whenever the records change. */
+export class PageCache {
+  private readonly map = new Map<string, { body: string; status: number }>();
+  constructor(private readonly max = 2000) {}
+
+  get(key: string): { body: string; status: number } | undefined {
+    const hit = this.map.get(key);
+    if (hit) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: { body: string; status: number }): void {
+    if (this.map.size >= this.max) {
+      const oldest = this.map.keys().next().value;
+      if (oldest !== undefined) this.map.delete(oldest);
+    }
+    this.map.set(key, value);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

@@ -1,0 +1,126 @@
+import { sql } from "kysely";
+import { makeCtx, PUBLIC } from "../../core/context.ts";
+import { searchRecords } from "../../records/index.ts";
+import type { Store } from "../../store/index.ts";
+import { memorialDb, type MemorialDb } from "../schema.ts";
+import { FACETS, facetCounts, matchingPeople, type Facet, type FacetFilter } from "./facets.ts";
+import { PUBLIC_RECORD_COLUMNS, publicClaims, publicRecords, refFromRow, type PubClaim, type PubRef } from "./public-data.ts";
+
+export interface SearchParams {
+  q: string;
+  filter: FacetFilter;
+  page: number;
+}
+
+export interface PersonHit {
+  person: PubRef;
+  /** The act that sums up what happened to them, when public. */
+  act: PubClaim | null;
+}
+
+export interface SearchResult {
+  people: PersonHit[];
+  /** People matching (exact, or the size of the best-match window when `capped`). */
+  total: number;
+  /** The name search found more than it ranks; facets and totals cover the best CANDIDATE_CAP. */
+  capped: boolean;
+  /** Events, places, organisations and sources whose names match. */
+  others: PubRef[];
+  facets: Record<Facet, { value: string; n: number }[]>;
+  /** Labels for facet values that are records (provinces, prisons) and hit places. */
+  refs: Map<string, PubRef>;
+  pageSize: number;
+}
+
+export const PAGE_SIZE = 50;
+export const CANDIDATE_CAP = 200;
+const TERMINAL = ["execution", "death_in_custody", "enforced_disappearance", "death_sentence", "sentence_upheld", "transfer_solitary"];
+
+/** Reads a query string into search parameters, dropping anything unknown. */
+export function parseSearchParams(query: Record<string, unknown>): SearchParams {
+  const s = (v: unknown): string => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : "").slice(0, 200).trim();
+  const filter: FacetFilter = {};
+  for (const f of FACETS) {
+    const v = s(query[f]);
+    if (v && /^[\p{L}\p{N}_-]{1,80}$/u.test(v)) filter[f] = v;
+  }
+  const page = Math.min(Math.max(Number.parseInt(s(query.page) || "1", 10) || 1, 1), 10_000) - 1;
+  return { q: s(query.q), filter, page };
+}
+
+/**
+ * Public search: names in either script through the records core's index
+ * (public entries only), refined by facets. With no name, facets browse
+ * everyone in name order.
+ */
+export async function searchMemorial(store: Store, params: SearchParams): Promise<SearchResult> {
+  const db = memorialDb(store.db);
+  const ctx = makeCtx(store, PUBLIC);
+  const active = Object.entries(params.filter).filter(([, v]) => v) as [Facet, string][];
+  let people: PubRef[] = [];
+  let total = 0;
+  let capped = false;
+  let others: PubRef[] = [];
+  let facets: SearchResult["facets"];
+  if (params.q) {
+    const ids: string[] = [];
+    for (let offset = 0; offset < CANDIDATE_CAP; offset += 200) {
+      const hits = await searchRecords(ctx, params.q, { publicOnly: true, types: ["person"], limit: 200, offset });
+      ids.push(...hits.map((h) => h.id));
+      if (hits.length < 200) break;
+      if (offset + 200 >= CANDIDATE_CAP) capped = true;
+    }
+    let kept = ids;
+    for (const [facet, value] of active) {
+      const ok = new Set<string>();
+      for (let i = 0; i < kept.length; i += 500) {
+        const rows = await db.selectFrom("memorial_facets").select("person_id").where("facet", "=", facet).where("value", "=", value).where("person_id", "in", kept.slice(i, i + 500)).execute();
+        for (const r of rows) ok.add(r.person_id);
+      }
+      kept = kept.filter((id) => ok.has(id));
+    }
+    const visible = await publicRecords(db, kept);
+    const ordered = kept.filter((id) => visible.get(id)?.type === "person");
+    total = ordered.length;
+    people = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE).map((id) => visible.get(id)!);
+    facets = await facetCounts(db, { ids: ordered.slice(0, CANDIDATE_CAP) });
+    if (params.page === 0) {
+      const hits = await searchRecords(ctx, params.q, { publicOnly: true, types: ["event", "place", "organisation", "source"], limit: 20 });
+      const found = await publicRecords(db, hits.map((h) => h.id));
+      others = hits.flatMap((h) => (found.has(h.id) ? [found.get(h.id)!] : []));
+    }
+  } else {
+    const base = matchingPeople(db, params.filter);
+    const count = await base.select(sql<number>`count(*)`.as("n")).executeTakeFirst();
+    total = Number(count?.n ?? 0);
+    const rows = await base
+      .select(PUBLIC_RECORD_COLUMNS)
+      .orderBy(sql`coalesce(label_public, label_public_fa)`)
+      .orderBy("id")
+      .limit(PAGE_SIZE)
+      .offset(params.page * PAGE_SIZE)
+      .execute();
+    people = rows.map(refFromRow);
+    facets = await facetCounts(db, { filter: params.filter });
+  }
+  const acts = people.length ? await publicClaims(db, { subjects: people.map((p) => p.id), properties: ["act"], withoutCitations: true }) : [];
+  const lastAct = new Map<string, PubClaim>();
+  for (const a of acts) if (a.term && TERMINAL.includes(a.term)) lastAct.set(a.subjectId, a);
+  const refIds = new Set<string>([...facets.province.map((f) => f.value), ...facets.prison.map((f) => f.value), ...[...lastAct.values()].flatMap((a) => (a.placeId ? [a.placeId] : []))]);
+  const refs = await publicRecords(db, refIds);
+  // A facet value that is no longer a public place is not offered.
+  facets.province = facets.province.filter((f) => refs.has(f.value));
+  facets.prison = facets.prison.filter((f) => refs.has(f.value));
+  return { people: people.map((p) => ({ person: p, act: lastAct.get(p.id) ?? null })), total, capped, others, facets, refs, pageSize: PAGE_SIZE };
+}
+
+/** Summaries (the act that sums up what happened) for a list of people, for listings. */
+export async function personSummaries(db: MemorialDb, people: PubRef[]): Promise<{ acts: Map<string, PubClaim>; refs: Map<string, PubRef> }> {
+  const acts = new Map<string, PubClaim>();
+  for (let i = 0; i < people.length; i += 400) {
+    const chunk = people.slice(i, i + 400).map((p) => p.id);
+    for (const a of await publicClaims(db, { subjects: chunk, properties: ["act"], withoutCitations: true })) if (a.term && TERMINAL.includes(a.term)) acts.set(a.subjectId, a);
+  }
+  const refs = await publicRecords(db, [...acts.values()].flatMap((a) => (a.placeId ? [a.placeId] : [])));
+  return { acts, refs };
+}

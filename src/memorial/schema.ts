@@ -1,0 +1,71 @@
+import type { Kysely } from "kysely";
+import type { CoreTables } from "../store/index.ts";
+
+/** Row types of the memorial's own tables (migration 0500). */
+export interface MemorialPostsTable {
+  id: string;
+  record_id: string;
+  parent_id: string | null;
+  kind: string;
+  author: string | null;
+  body: string;
+  lang: string;
+  status: string;
+  created_at: string;
+  moderated_at: string | null;
+  moderated_by: string | null;
+  moderation_note: string | null;
+}
+
+export interface MemorialTestimoniesTable {
+  id: string;
+  codename: string;
+  reply_key: string;
+  envelope: string;
+  files: number;
+  received_on: string;
+  status: string;
+}
+
+export interface MemorialTestimonyFilesTable {
+  id: string;
+  testimony_id: string;
+  n: number;
+  header: string;
+  path: string;
+  size: number;
+}
+
+export interface MemorialTestimonyMessagesTable {
+  id: string;
+  testimony_id: string;
+  n: number;
+  direction: string;
+  envelope: string;
+  on_day: string;
+}
+
+export interface MemorialFacetsTable {
+  person_id: string;
+  facet: string;
+  value: string;
+}
+
+export interface MemorialStateTable {
+  key: string;
+  value: string;
+}
+
+export type MemorialTables = {
+  memorial_posts: MemorialPostsTable;
+  memorial_testimonies: MemorialTestimoniesTable;
+  memorial_testimony_files: MemorialTestimonyFilesTable;
+  memorial_testimony_messages: MemorialTestimonyMessagesTable;
+  memorial_facets: MemorialFacetsTable;
+  memorial_state: MemorialStateTable;
+};
+
+export type MemorialDb = Kysely<CoreTables & MemorialTables>;
+
+/** The store's database with the memorial's tables typed. */
+export const memorialDb = (db: Kysely<CoreTables>): MemorialDb => db.withTables<MemorialTables>();
