@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Dialect } from "../dialect.ts";
 import * as m0001 from "./0001-records.ts";
 import * as m0100 from "./0100-accounts.ts";
+import * as m0300 from "./0300-estimate.ts";
 import * as m0600 from "./0600-monitor.ts";
 
 /**
@@ -14,5 +15,6 @@ export type MigrationModule = { up: (db: Kysely<any>, dialect: Dialect) => Promi
 export const migrations: Record<string, MigrationModule> = {
   "0001-records": m0001,
   "0100-accounts": m0100,
+  "0300-estimate": m0300,
   "0600-monitor": m0600,
 };
