@@ -5,6 +5,7 @@ import { validation } from "../core/errors.ts";
 import { termLabels } from "../records/index.ts";
 import type { CoreTables } from "../store/index.ts";
 import { captureTables, type CaptureTable } from "./table.ts";
+export { toTableSet, fromTableSet, type TableSet } from "./table-set.ts";
 
 /**
  * Capture tables from the lists in the database. Each imported victim list is
@@ -42,13 +43,6 @@ export interface ListChoice {
   entries: number | null;
 }
 
-/** Capture tables as stored with a run: sparse [pattern, count] pairs per stratum. */
-export interface TableSet {
-  lists: string[];
-  /** `key` is null for an unstratified table. */
-  strata: { key: string | null; patterns: [number, number][] }[];
-}
-
 export interface Provenance {
   /** Where the table came from. */
   from: "list_entries" | "citations" | "csv";
@@ -84,26 +78,6 @@ export function listCode(i: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return s;
-}
-
-export function toTableSet(tables: Map<string | null, CaptureTable>): TableSet {
-  const first = [...tables.values()][0];
-  if (!first) throw validation("no table to estimate from");
-  return {
-    lists: [...first.lists],
-    strata: [...tables].map(([key, t]) => ({ key, patterns: [...t.counts].flatMap((c, p) => (c > 0 ? [[p, c] as [number, number]] : [])) })),
-  };
-}
-
-export function fromTableSet(ts: TableSet): Map<string | null, CaptureTable> {
-  const size = 1 << ts.lists.length;
-  return new Map(
-    ts.strata.map((s) => {
-      const counts = new Float64Array(size);
-      for (const [p, c] of s.patterns) counts[p] = c;
-      return [s.key, { lists: [...ts.lists], counts }] as const;
-    }),
-  );
 }
 
 // ---------------------------------------------------------------------------

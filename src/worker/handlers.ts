@@ -1,3 +1,4 @@
+import { ESTIMATE_JOB, estimateJobHandler } from "../estimate/index.ts";
 import { POLL_JOB, pollJobHandler } from "../monitor/jobs.ts";
 import type { JobHandler } from "./worker.ts";
 
@@ -5,4 +6,7 @@ import type { JobHandler } from "./worker.ts";
  * Every job kind and what runs it. Each capability adds its handlers here
  * (one import line and one entry), so the worker role stays wiring only.
  */
-export const jobHandlers = new Map<string, JobHandler>([[POLL_JOB, pollJobHandler]]);
+export const jobHandlers = new Map<string, JobHandler>([
+  [POLL_JOB, pollJobHandler],
+  [ESTIMATE_JOB, estimateJobHandler],
+]);
