@@ -175,7 +175,7 @@ messages({
   "estimate.svg.title": ["Estimated total across models", "کل برآوردشده در مدل‌های گوناگون"],
   "estimate.svg.heading": ["Estimated total (dot) and 95% interval (line)", "کل برآوردشده (نقطه) و بازه ۹۵٪ (خط)"],
   "estimate.svg.log": [", log scale", "، مقیاس لگاریتمی"],
-  "estimate.svg.chosen": ["Chosen", "برگزیده"],
+  "estimate.svg.chosen": ["chosen", "برگزیده"],
   "estimate.svg.total": ["Total over strata", "کل گروه‌ها"],
   "estimate.svg.observed": ["observed", "دیده‌شده"],
   "estimate.svg.desc": ["Estimate {n} with 95% interval {interval}; {rows, number} rows of models and choices; observed {observed}.", "برآورد {n} با بازه ۹۵٪ {interval}؛ {rows, number} ردیف مدل و گزینه؛ دیده‌شده {observed}."],
@@ -206,6 +206,12 @@ function stratumLabel(run: EstimateRun, key: string, lang: Lang): string {
   const labels = run.provenance.stratify?.labels ?? {};
   if (key === "(no stratum)") return "—";
   return labels[key]?.[lang] ?? key;
+}
+
+/** The run's title; without one, the method and the lists in the reader's language. */
+function titleOf(run: { title: string; method: string; lists: { label: string; labelFa?: string | undefined }[] }, t: T, lang: Lang): string {
+  if (run.title) return run.title;
+  return `${t(`estimate.method.${run.method}`)}: ${run.lists.map((l) => listLabel(l, lang)).join(lang === "fa" ? "، " : ", ")}`;
 }
 
 function StatusBadge({ env, status }: { env: PageEnv; status: string }) {
@@ -440,9 +446,13 @@ function Headline({ env, N, lo, hi, observed, method, model }: { env: PageEnv; N
     <div class="panel estimate-headline">
       <dl class="facts">
         <dt>{t("estimate.report.total")}</dt>
-        <dd class="estimate-n">{n0(lang, N)}</dd>
+        <dd>
+          <span class="tile-n estimate-n">{n0(lang, N)}</span>
+        </dd>
         <dt>{t("estimate.report.interval")}</dt>
-        <dd class="estimate-interval">{interval(env, lo, hi)}</dd>
+        <dd>
+          <strong class="estimate-interval">{interval(env, lo, hi)}</strong>
+        </dd>
         <dt>{t("estimate.report.observed")}</dt>
         <dd>{n0(lang, observed)}</dd>
         {N !== null && (
@@ -644,13 +654,14 @@ function Inputs({ env, run }: { env: PageEnv; run: EstimateRun }) {
 function RunPage({ env, run }: { env: PageEnv; run: EstimateRun }) {
   const { t } = env;
   const pct = run.progress.total > 0 ? Math.floor((100 * run.progress.done) / run.progress.total) : 0;
+  const title = titleOf({ title: run.title, method: run.input.method, lists: run.provenance.lists }, t, env.lang);
   return (
-    <StaffLayout env={env} title={run.title} section="estimates">
+    <StaffLayout env={env} title={title} section="estimates">
       <p>
         <a href="/workspace/estimates">{t("estimate.title")}</a>
       </p>
       <h1>
-        <bdi>{run.title}</bdi> <StatusBadge env={env} status={run.status} />
+        <bdi>{title}</bdi> <StatusBadge env={env} status={run.status} />
         {run.provenance.synthetic > 0 && <span class="badge synthetic">{t("workspace.synthetic")}</span>}
       </h1>
       {(run.status === "queued" || run.status === "running") && (
@@ -872,7 +883,7 @@ export const estimatePages = withStaff(async (app: FastifyInstance) => {
       <tr>
         <td>
           <a href={`/workspace/estimates/${r.id}`}>
-            <bdi>{r.title}</bdi>
+            <bdi>{titleOf(r, t, lang)}</bdi>
           </a>
         </td>
         <td>{t(`estimate.method.${r.method}`)}</td>
@@ -972,7 +983,8 @@ export const estimatePages = withStaff(async (app: FastifyInstance) => {
     if (!run.report) throw new VigilError("not_found", "this run has no report to plot");
     const text = svgText(env.t);
     const dg = (s: string) => digits(lang, s);
-    const svg = "strata" in run.report ? renderStratifiedSvg(run.report, { text, digits: dg, label: (k) => stratumLabel(run, k, lang) }) : renderSvg(run.report, { text, digits: dg });
+    const rtl = lang === "fa";
+    const svg = "strata" in run.report ? renderStratifiedSvg(run.report, { text, digits: dg, rtl, label: (k) => stratumLabel(run, k, lang) }) : renderSvg(run.report, { text, digits: dg, rtl });
     return reply.type("image/svg+xml; charset=utf-8").send(svg);
   });
 

@@ -130,7 +130,7 @@ const EN_TEXT: SvgText = {
   title: "Estimated total across models",
   heading: "Estimated total (dot) and 95% interval (line)",
   logScale: ", log scale",
-  chosen: "Chosen",
+  chosen: "chosen",
   total: "Total over strata",
   observed: "observed",
   noUpper: "no upper limit",
@@ -143,6 +143,8 @@ export interface SvgOptions {
   text?: Partial<SvgText>;
   /** Writes digits as the reader does (Persian digits in Persian). */
   digits?: (s: string) => string;
+  /** The words (heading, observed) are right-to-left; labels of models stay as they are. */
+  rtl?: boolean;
 }
 
 interface PlotRow {
@@ -161,7 +163,7 @@ interface PlotRow {
 export function renderSvg(r: EstimateReport, opts: SvgOptions = {}): string {
   const text = { ...EN_TEXT, ...opts.text };
   const rows: PlotRow[] = [];
-  rows.push({ label: `${text.chosen}: ${r.model}`, N: r.N, low: r.interval[0], high: r.interval[1], strong: true });
+  rows.push({ label: `${r.model} (${text.chosen})`, N: r.N, low: r.interval[0], high: r.interval[1], strong: true });
   const maxRows = opts.maxRows ?? 12;
   for (const m of r.models.slice(0, maxRows)) if (m.model !== r.model || r.method !== "loglinear") rows.push({ label: m.model + (m.weight !== undefined ? ` (${m.weight.toFixed(2)})` : ""), N: m.N, low: m.low, high: m.high, strong: false });
   for (const s of r.sensitivity) rows.push({ label: s.label, N: s.N, low: s.low, high: s.high, strong: false });
@@ -208,7 +210,8 @@ function plot(rows: PlotRow[], observed: number, main: { N: number; interval: [n
   parts.push(`<title id="est-title">${esc(text.title)}</title>`);
   parts.push(`<desc id="est-desc">${esc(main ? text.desc(n(main.N), iv(main.interval[0], main.interval[1]), rows.length, n(observed)) : text.desc("—", "—", rows.length, n(observed)))}</desc>`);
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`);
-  parts.push(`<text x="${x0}" y="20" font-weight="bold">${esc(text.heading + (useLog ? text.logScale : ""))}</text>`);
+  const words = opts.rtl ? ' direction="rtl" unicode-bidi="embed"' : "";
+  parts.push(`<text x="${opts.rtl ? x1 : x0}" y="20" font-weight="bold"${words}>${esc(text.heading + (useLog ? text.logScale : ""))}</text>`);
   // Axis ticks.
   const ticks = useLog ? logTicks(lo, hi) : linTicks(lo, hi);
   const axisY = top + rows.length * rowH + 6;
@@ -219,7 +222,7 @@ function plot(rows: PlotRow[], observed: number, main: { N: number; interval: [n
   }
   const ox = sx(observed).toFixed(1);
   parts.push(`<line x1="${ox}" y1="${top - 6}" x2="${ox}" y2="${axisY}" stroke="#555" stroke-dasharray="4 3"/>`);
-  parts.push(`<text x="${ox}" y="${axisY + 32}" text-anchor="middle" fill="#555">${esc(`${text.observed} ${n(observed)}`)}</text>`);
+  parts.push(`<text x="${ox}" y="${axisY + 32}" text-anchor="middle" fill="#555"${words}>${esc(`${text.observed} ${n(observed)}`)}</text>`);
   rows.forEach((row, i) => {
     const y = top + i * rowH + rowH / 2;
     const label = row.label.length > 46 ? `${row.label.slice(0, 45)}…` : row.label;

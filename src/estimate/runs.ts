@@ -310,7 +310,6 @@ export async function startRun(ctx: Ctx, raw: Record<string, unknown>): Promise<
     input.data.sources = built.provenance.lists.map((l) => l.sourceId!);
   }
   checkModel(input, tables);
-  if (!input.title) input.title = `${input.method === "loglinear" ? "Log-linear" : input.method === "bma" ? "Model averaging" : "LCMCR"}: ${provenance.lists.map((l) => l.label).join(", ")}`.slice(0, RUN_LIMITS.maxTitle);
   return saveAndRun(ctx, { input, tables, provenance, origin: input.data.kind, reproduces: null });
 }
 
@@ -362,7 +361,8 @@ export interface RunSummary {
   title: string;
   status: RunStatus;
   method: Method;
-  lists: string[];
+  /** The lists by their names in model terms and their titles. */
+  lists: { name: string; label: string; labelFa?: string | undefined }[];
   N: number | null;
   interval: [number | null, number | null] | null;
   observed: number | null;
@@ -389,7 +389,7 @@ export async function listRuns(ctx: Ctx, opts: { limit?: number; before?: string
       title: run.title,
       status: run.status,
       method: run.input.method,
-      lists: run.provenance.lists.map((l) => l.label),
+      lists: run.provenance.lists.map((l) => ({ name: l.name, label: l.label, ...(l.labelFa ? { labelFa: l.labelFa } : {}) })),
       N: rep ? rep.N : null,
       interval: rep ? rep.interval : null,
       observed: rep ? rep.observed : run.provenance.people,
