@@ -955,7 +955,7 @@ export const estimatePages = withStaff(async (app: FastifyInstance) => {
       const run = await startRun(ctx, { ...body, csv, ...(fileName ? { fileName } : {}), sources: strs(body, "sources"), sensitivity: strs(body, "sensitivity").includes("true") ? "true" : "false" });
       return reply.redirect(`/workspace/estimates/${run.id}`, 303);
     } catch (err) {
-      if (!(err instanceof VigilError) || err.status >= 500 || err.code === "forbidden" || err.code === "unauthenticated") throw err;
+      if (!(err instanceof VigilError) || err.code !== "validation") throw err;
       const env = await pageEnv(req, reply);
       const lists = await availableLists(ctx);
       return sendPage(reply, <NewForm env={env} lists={lists} values={valuesOf(body, csv)} errors={fieldErrors(err)} />, 400);

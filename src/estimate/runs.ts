@@ -313,9 +313,13 @@ export async function startRun(ctx: Ctx, raw: Record<string, unknown>): Promise<
   return saveAndRun(ctx, { input, tables, provenance, origin: input.data.kind, reproduces: null });
 }
 
+/** Runs computed while their requesters wait, beyond which new ones are turned away for a minute. */
+const MAX_WAITING = 20;
+
 async function saveAndRun(ctx: Ctx, r: { input: RunInput; tables: TableSet; provenance: Provenance; origin: EstimateRun["origin"]; reproduces: string | null }): Promise<EstimateRun> {
   const id = newRunId();
   const long = isLong(r.input, r.tables);
+  if (!long && requestPool.waiting >= MAX_WAITING) throw new VigilError("rate_limited", "the server is busy with other estimates; try again in a minute");
   const jobId = long ? `job_${id}` : null;
   const row: Row = {
     id,
@@ -347,11 +351,19 @@ async function saveAndRun(ctx: Ctx, r: { input: RunInput; tables: TableSet; prov
   return getRun(ctx, id);
 }
 
+/** How long a run computed while its requester waits may take before it is taken for lost (the server stopped meanwhile). */
+const INLINE_STALE_MS = 15 * 60_000;
+
 /** A saved run (404 for one the actor may not read). */
 export async function getRun(ctx: Ctx, id: string): Promise<EstimateRun> {
   authorize(ctx.actor, "estimate.read");
-  const row = await runsDb(ctx.db).selectFrom("estimate_runs").selectAll().where("id", "=", id).executeTakeFirst();
+  let row = await runsDb(ctx.db).selectFrom("estimate_runs").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row || !mayReadRun(ctx, row)) throw notFound("estimate", id);
+  if (!row.job_id && (row.status === "queued" || row.status === "running") && ctx.now().getTime() - Date.parse(row.created_at) > INLINE_STALE_MS) {
+    const error = JSON.stringify({ code: "internal", message: "the server stopped while computing this estimate; run it again" });
+    await runsDb(ctx.db).updateTable("estimate_runs").set({ status: "failed", error, finished_at: nowIso(ctx) }).where("id", "=", id).where("status", "=", row.status).execute();
+    row = { ...row, status: "failed", error };
+  }
   return fromRow(row);
 }
 
