@@ -3,7 +3,7 @@ import { registerApiRoutes } from "../api/index.ts";
 import { authenticate } from "../workspace/index.ts";
 import { exportRun, reportCsv, tableSetCsv } from "./export.ts";
 import { availableLists, linkedTables, STRATIFY_FIELDS, type StratifyField } from "./linked.ts";
-import { getRun, listRuns, rerun, RUN_LIMITS, startRun, type EstimateRun } from "./runs.ts";
+import { exportedRun, getRun, listRuns, rerun, RUN_LIMITS, startRun, type EstimateRun } from "./runs.ts";
 import { toTableSet } from "./table-set.ts";
 
 /**
@@ -81,7 +81,7 @@ async function routes(app: FastifyInstance): Promise<void> {
   app.get("/v1/estimates/:id", { schema: tag("A saved run: its inputs, table (also as CSV), the command line that reproduces it, progress, and report or refusal", { params: idParams }) }, async (req) => present(await getRun(await ctxOf(req), (req.params as { id: string }).id)));
 
   app.get("/v1/estimates/:id/csv", { schema: tag("A saved run's figures as CSV (estimate, models, sensitivity, refusals, caveats, table)", { params: idParams }) }, async (req, reply) => {
-    const run = await getRun(await ctxOf(req), (req.params as { id: string }).id);
+    const run = await exportedRun(await ctxOf(req), (req.params as { id: string }).id, "csv");
     return reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="${run.id}.csv"`).send(reportCsv(run));
   });
 

@@ -30,7 +30,7 @@ export type { LoadedSyntheticLists } from "./synthetic-load.ts";
 export { availableLists, linkedTables, hasListTables, listCode, STRATIFY_FIELDS, UNKNOWN_STRATUM } from "./linked.ts";
 export { toTableSet, fromTableSet, type TableSet } from "./table-set.ts";
 export type { ListChoice, Provenance, BuiltTables, StratifyField } from "./linked.ts";
-export { startRun, getRun, listRuns, rerun, parseRunInput, engineOptions, commandLine, isLong, estimateJobHandler, runTables, mayRun, ESTIMATE_JOB, RUN_LIMITS } from "./runs.ts";
+export { startRun, getRun, exportedRun, listRuns, rerun, parseRunInput, engineOptions, commandLine, isLong, estimateJobHandler, runTables, mayRun, ESTIMATE_JOB, RUN_LIMITS } from "./runs.ts";
 export type { EstimateRun, RunInput, RunStatus, RunSummary, RunError } from "./runs.ts";
 export { estimatePages } from "./pages.tsx";
 export { exportRun, reportCsv, tableSetCsv, EXPORT_FORMAT, EXPORT_VERSION } from "./export.ts";

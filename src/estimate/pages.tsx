@@ -10,7 +10,7 @@ import { exportRun, reportCsv } from "./export.ts";
 import { LCMCR_DEFAULTS } from "./lcmcr.ts";
 import { availableLists, STRATIFY_FIELDS, type ListChoice, type Provenance } from "./linked.ts";
 import { renderStratifiedSvg, renderSvg, type SvgText } from "./render.ts";
-import { commandLine, getRun, listRuns, rerun, startRun, type EstimateRun, type RunSummary } from "./runs.ts";
+import { commandLine, exportedRun, getRun, listRuns, rerun, startRun, type EstimateRun, type RunSummary } from "./runs.ts";
 import type { StratifiedReport } from "./strata.ts";
 import { patternName } from "./table.ts";
 
@@ -989,7 +989,7 @@ export const estimatePages = withStaff(async (app: FastifyInstance) => {
   });
 
   app.get("/workspace/estimates/:id/export.json", async (req, reply) => {
-    const run = await load(req);
+    const run = await exportedRun((await authenticate(req)).ctx, (await load(req)).id, "json");
     return reply
       .type("application/json; charset=utf-8")
       .header("content-disposition", `attachment; filename="${run.id}.json"`)
@@ -997,7 +997,7 @@ export const estimatePages = withStaff(async (app: FastifyInstance) => {
   });
 
   app.get("/workspace/estimates/:id/export.csv", async (req, reply) => {
-    const run = await load(req);
+    const run = await exportedRun((await authenticate(req)).ctx, (await load(req)).id, "csv");
     return reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="${run.id}.csv"`).send(reportCsv(run));
   });
 

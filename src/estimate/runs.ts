@@ -367,6 +367,13 @@ export async function getRun(ctx: Ctx, id: string): Promise<EstimateRun> {
   return fromRow(row);
 }
 
+/** A saved run for download (JSON or CSV): read as `getRun`, and written to the audit log. */
+export async function exportedRun(ctx: Ctx, id: string, format: "json" | "csv"): Promise<EstimateRun> {
+  const run = await getRun(ctx, id);
+  await audit(ctx, { action: "estimate.export", targetType: "estimate", targetId: id, detail: { format, restricted: run.includesRestricted } });
+  return run;
+}
+
 /** A run in brief, for lists. */
 export interface RunSummary {
   id: string;

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { auditSink } from "../../src/accounts/index.ts";
 import { makeCtx, SYSTEM, type Actor } from "../../src/core/context.ts";
 import type { VigilError } from "../../src/core/errors.ts";
-import { availableLists, linkedTables, loadSyntheticLists, patternName, UNKNOWN_STRATUM, type CaptureTable, type LoadedSyntheticLists, type SyntheticPerson } from "../../src/estimate/index.ts";
+import { availableLists, getRun, linkedTables, listRuns, loadSyntheticLists, startRun, patternName, UNKNOWN_STRATUM, type CaptureTable, type LoadedSyntheticLists, type SyntheticPerson } from "../../src/estimate/index.ts";
 import { mergePeople, retractClaim, seedVocabularies, updateRecord } from "../../src/records/index.ts";
 import { forEachStore } from "../helpers/store.ts";
 import { fillListTables } from "./lists-fixture.ts";
@@ -123,6 +123,16 @@ forEachStore("capture tables from linked lists", (fixture) => {
     assert.equal(patterns(asViewer.tables.get(null)!)["A+C"], patterns(asSystem.tables.get(null)!)["A+C"]! - 1);
     assert.equal(asViewer.provenance.restrictedUsed, false);
     assert.equal(asSystem.provenance.restrictedUsed, true);
+  });
+
+  test("an estimate built with restricted facts is hidden from those who may not read them", async () => {
+    const run = await startRun(sys(), { sources: [...gen.sources.values()] });
+    assert.equal(run.status, "done");
+    assert.equal(run.includesRestricted, true);
+    const asViewer = makeCtx(fixture().store, viewer);
+    await assert.rejects(getRun(asViewer, run.id), (e: VigilError) => e.code === "not_found");
+    assert.ok(!(await listRuns(asViewer)).items.some((r) => r.id === run.id));
+    assert.ok((await listRuns(sys())).items.some((r) => r.id === run.id));
   });
 
   test("refuses fewer than 2 lists, lists that are not published lists, and unknown strata fields", async () => {

@@ -170,6 +170,8 @@ describe("the Estimates section of the workspace", () => {
     assert.equal(again.N, exported.report!.N);
     assert.deepEqual(again.interval, exported.report!.interval);
 
+    const audited = await app.deps.store.db.withTables<{ audit_log: { action: string; target_id: string } }>().selectFrom("audit_log").select("target_id").where("action", "=", "estimate.export").execute();
+    assert.ok(audited.some((a) => a.target_id === firstRun), "the export is in the audit log");
     const csv = await researcher.get(`/workspace/estimates/${firstRun}/export.csv`);
     assert.match(csv.res.headers.get("content-type") ?? "", /^text\/csv/);
     const lines = csv.text.trim().split("\n");
