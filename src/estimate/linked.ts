@@ -110,7 +110,7 @@ export async function availableLists(ctx: Ctx): Promise<ListChoice[]> {
   authorize(ctx.actor, "estimate.read");
   const sources = await ctx.db
     .selectFrom("records")
-    .select(["id", "label", "label_fa", "confidentiality", "synthetic"])
+    .select(["id", "label", "label_fa", "confidentiality", "synthetic", "created_at"])
     .where("type", "=", "source")
     .where("kind", "=", "published_list")
     .where("status", "!=", "merged")
@@ -119,6 +119,19 @@ export async function availableLists(ctx: Ctx): Promise<ListChoice[]> {
     .execute();
   const visible = sources.filter((s) => mayRead(ctx.actor, s.confidentiality, [s.id]));
   if (visible.length === 0) return [];
+  // The order they were added, to the change: records made in the same millisecond keep their order by the history's sequence.
+  const firstChange = new Map<string, number>();
+  for (let i = 0; i < visible.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom("changes")
+      .select(["entity_id", (eb) => eb.fn.min<number>("seq").as("seq")])
+      .where("entity_id", "in", visible.slice(i, i + 500).map((s) => s.id))
+      .groupBy("entity_id")
+      .execute();
+    for (const r of rows) firstChange.set(r.entity_id, Number(r.seq));
+  }
+  const pos = (id: string) => firstChange.get(id) ?? Number.MAX_SAFE_INTEGER;
+  visible.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : pos(a.id) - pos(b.id) || (a.id < b.id ? -1 : 1)));
   const ids = visible.map((s) => s.id);
   const people = new Map<string, number>();
   const rows = await ctx.db
