@@ -27,11 +27,16 @@ export async function runWorker(store: Store, handlers: ReadonlyMap<string, JobH
     }
     if (!job) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, idleMs);
-        options.signal.addEventListener("abort", () => {
+        // The listener goes when the wait ends, or an idle worker would gather one per wait.
+        const onAbort = () => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        const t = setTimeout(() => {
+          options.signal.removeEventListener("abort", onAbort);
+          resolve();
+        }, idleMs);
+        options.signal.addEventListener("abort", onAbort, { once: true });
       });
       continue;
     }
