@@ -12,7 +12,7 @@ import { parseModel } from "./model.ts";
 import { EstimatorPool, type ThreadResult } from "./pool.ts";
 import type { StratifiedReport } from "./strata.ts";
 import { fromTableSet, toTableSet, type TableSet } from "./table-set.ts";
-import { observedTotal, parseCaptureCsv, parseStratifiedCsv } from "./table.ts";
+import { observedTotal, parseCaptureCsv, parseStratifiedCsv, type CaptureTable } from "./table.ts";
 
 /**
  * Saved estimates: a run is asked for (lists or a capture-pattern CSV, a
@@ -287,7 +287,7 @@ export async function startRun(ctx: Ctx, raw: Record<string, unknown>): Promise<
   let provenance: Provenance;
   if (input.data.kind === "csv") {
     const file = input.data.fileName ?? "table.csv";
-    const map = input.data.strataColumn ? new Map([...parseStratifiedCsv(csv!, input.data.strataColumn, { file })].map(([k, t]) => [k, t] as const)) : new Map([[null, parseCaptureCsv(csv!, { file })]]);
+    const map: Map<string | null, CaptureTable> = input.data.strataColumn ? new Map(parseStratifiedCsv(csv!, input.data.strataColumn, { file })) : new Map([[null, parseCaptureCsv(csv!, { file })]]);
     tables = toTableSet(map);
     const labels = Object.fromEntries([...map.keys()].filter((k): k is string => k !== null).map((k) => [k, { en: k, fa: k }]));
     let observed = 0;
