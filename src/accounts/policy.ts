@@ -38,7 +38,9 @@ export type Action =
   | "vault.capture"
   | "vault.export"
   | "memorial.moderate"
-  | "memorial.testimony";
+  | "memorial.testimony"
+  | "estimate.read"
+  | "estimate.run";
 
 const STAFF: readonly Role[] = ["admin", "editor", "researcher", "viewer"];
 
@@ -78,6 +80,8 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "vault.export": ["admin", "editor", "system"],
   "memorial.moderate": ["admin", "editor", "system"],
   "memorial.testimony": ["admin", "editor", "system"],
+  "estimate.read": ["admin", "editor", "researcher", "viewer", "system"],
+  "estimate.run": ["admin", "editor", "researcher", "system"],
 };
 
 /** Actions a role may take on what it owns (its own tokens, its own proposals) though not on others'. */
@@ -93,8 +97,8 @@ const OWN_ALLOWED: Partial<Record<Action, readonly Role[]>> = {
  * without `restricted` never reads restricted claims.
  */
 export const SCOPES = {
-  read: ["record.read", "history.read", "vocab.read", "search.staff", "proposal.read", "account.self", "vault.read"],
-  write: ["record.create", "record.update", "record.publish", "record.propose", "claim.create", "claim.update", "history.restore", "person.merge", "proposal.review", "proposal.withdraw", "vault.add", "vault.capture"],
+  read: ["record.read", "history.read", "vocab.read", "search.staff", "proposal.read", "account.self", "vault.read", "estimate.read"],
+  write: ["record.create", "record.update", "record.publish", "record.propose", "claim.create", "claim.update", "history.restore", "person.merge", "proposal.review", "proposal.withdraw", "vault.add", "vault.capture", "estimate.run"],
   restricted: [],
   export: ["export.all", "audit.export", "vault.export"],
   admin: ["user.read", "user.manage", "grant.manage", "token.manage", "audit.read", "settings.manage", "vocab.manage"],

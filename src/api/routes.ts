@@ -106,6 +106,21 @@ const ROUTE_ACTIONS: Record<string, Action> = {
   "GET /api/v1/export": "export.all",
 };
 
+/** Other capabilities' API routes (see `registerApiRoutes`). */
+const extensions: ((app: FastifyInstance) => Promise<void>)[] = [];
+
+/**
+ * Adds another capability's routes to the API: they are registered inside
+ * this plugin (under /api, so their paths start with /v1/), with the same
+ * authentication, policy check before validation, JSON errors, rate limit
+ * and a place in the OpenAPI document. `actions` maps "METHOD /api/v1/…" to
+ * the action the policy checks first.
+ */
+export function registerApiRoutes(routes: (app: FastifyInstance) => Promise<void>, actions: Record<string, Action> = {}): void {
+  extensions.push(routes);
+  Object.assign(ROUTE_ACTIONS, actions);
+}
+
 /** Routes a token may never use (a token cannot mint tokens or start recoveries). */
 const SESSION_ONLY = new Set(["POST /api/v1/tokens", "POST /api/v1/users/:id/recovery", "POST /api/v1/recoveries/:id/approve"]);
 
@@ -182,6 +197,7 @@ export const apiRoutes: FastifyPluginAsync = async (root) => {
       app.setNotFoundHandler(async (req, reply) => reply.code(404).send(errorBody("not_found", `no API route ${req.method} ${req.url.split("?")[0] ?? ""}`)));
 
       await register(app);
+      for (const routes of extensions) await routes(app);
     },
     { prefix: "/api" },
   );

@@ -1,9 +1,9 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { progressBar } from "../cli/common.ts";
+import { emit, openForCommand, progressBar, withData } from "../cli/common.ts";
 import { validation, VigilError } from "../core/errors.ts";
-import { estimate, estimateStratified, LCMCR_DEFAULTS, parseCaptureCsv, parseStratifiedCsv, renderStratifiedText, renderSvg, renderText, type EstimateOptions, type PriorN } from "./index.ts";
+import { estimate, estimateStratified, LCMCR_DEFAULTS, loadSyntheticLists, parseCaptureCsv, parseStratifiedCsv, renderStratifiedText, renderSvg, renderText, type EstimateOptions, type PriorN } from "./index.ts";
 
 const positiveInt = (name: string, min = 1) => (v: string): number => {
   const n = Number(v);
@@ -51,8 +51,9 @@ interface Flags {
   json?: boolean;
 }
 
-/** Registers `vigil estimate`. */
+/** Registers `vigil estimate` and `vigil estimate-demo`. */
 export function register(program: Command): void {
+  registerDemo(program);
   program
     .command("estimate")
     .description("Estimate how many people were on none of several overlapping lists (multiple systems estimation)")
@@ -147,4 +148,43 @@ lists never overlap) is refused with the reason, and the command exits with 1.`,
         (bar as ReturnType<typeof progressBar> | null)?.stop();
       }
     });
+}
+
+/** Registers `vigil estimate-demo`: fictional overlapping lists in the database, to try the Estimates page. */
+export function registerDemo(program: Command): void {
+  withData(
+    program
+      .command("estimate-demo")
+      .description("add fictional overlapping lists (clearly marked synthetic) to the database, to try estimates from linked lists; the true total is printed")
+      .option("--people <n>", "the true number of fictional people", positiveInt("--people"), 2000)
+      .option("--lists <k>", "number of lists (2 to 8)", positiveInt("--lists", 2), 4)
+      .option("--seed <n>", "random seed", positiveInt("--seed", 0), 1)
+      .option("--json", "machine-readable output"),
+  ).action(async (opts: { data?: string; people: number; lists: number; seed: number; json?: boolean }) => {
+    if (opts.lists > 8) throw new InvalidArgumentError("--lists must be at most 8");
+    const { store, ctx } = await openForCommand(opts);
+    try {
+      const probabilities = [0.45, 0.35, 0.3, 0.25, 0.2, 0.2, 0.15, 0.15];
+      const gen = await loadSyntheticLists(ctx, {
+        total: opts.people,
+        seed: opts.seed,
+        lists: probabilities.slice(0, opts.lists).map((p, j) => ({ name: String.fromCharCode(65 + j), p })),
+        strata: [
+          { name: "North", share: 2, factor: 1.2 },
+          { name: "Centre", share: 3, factor: 1 },
+          { name: "South", share: 1, factor: 0.6 },
+        ],
+        hidden: { share: 0.2, factor: 0.5 },
+        female: 0.15,
+        years: [
+          { year: 1988, share: 0.9 },
+          { year: 1989, share: 0.1 },
+        ],
+      });
+      const out = { total: gen.total, observed: gen.observed.length, sources: Object.fromEntries(gen.sources), provinces: Object.fromEntries(gen.stratumTotals) };
+      emit(opts.json, out, () => `added ${gen.sources.size} fictional lists with ${gen.observed.length} fictional people on them; the true total (recorded or not) is ${gen.total}, by province ${[...gen.stratumTotals].map(([k, v]) => `${k} ${v}`).join(", ")}. Open Estimates in the workspace.`);
+    } finally {
+      await store.close();
+    }
+  });
 }

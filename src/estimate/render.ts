@@ -113,17 +113,76 @@ export function renderStratifiedText(r: StratifiedReport): string {
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
+/** Words of the plot, for the reader's language (English by default). */
+export interface SvgText {
+  title: string;
+  heading: string;
+  logScale: string;
+  chosen: string;
+  total: string;
+  observed: string;
+  noUpper: string;
+  /** The description for screen readers. */
+  desc: (estimate: string, interval: string, rows: number, observed: string) => string;
+}
+
+const EN_TEXT: SvgText = {
+  title: "Estimated total across models",
+  heading: "Estimated total (dot) and 95% interval (line)",
+  logScale: ", log scale",
+  chosen: "chosen",
+  total: "Total over strata",
+  observed: "observed",
+  noUpper: "no upper limit",
+  desc: (e, i, n, o) => `Estimate ${e} with 95% interval ${i}; ${n} rows of alternative models and choices; observed ${o}.`,
+};
+
+export interface SvgOptions {
+  width?: number;
+  maxRows?: number;
+  text?: Partial<SvgText>;
+  /** Writes digits as the reader does (Persian digits in Persian). */
+  digits?: (s: string) => string;
+  /** The words (heading, observed) are right-to-left; labels of models stay as they are. */
+  rtl?: boolean;
+}
+
+interface PlotRow {
+  label: string;
+  N: number;
+  low: number | null;
+  high: number | null;
+  strong: boolean;
+}
+
 /**
  * An SVG dot-and-whisker plot: one row per model or sensitivity choice, the
  * estimate as a dot and its 95% interval as a line, the observed count as a
  * dashed rule. Self-contained, no scripts, readable without colour.
  */
-export function renderSvg(r: EstimateReport, opts: { width?: number; maxRows?: number } = {}): string {
-  const rows: { label: string; N: number; low: number | null; high: number | null; strong: boolean }[] = [];
-  rows.push({ label: `Chosen: ${r.model}`, N: r.N, low: r.interval[0], high: r.interval[1], strong: true });
+export function renderSvg(r: EstimateReport, opts: SvgOptions = {}): string {
+  const text = { ...EN_TEXT, ...opts.text };
+  const rows: PlotRow[] = [];
+  rows.push({ label: `${r.model} (${text.chosen})`, N: r.N, low: r.interval[0], high: r.interval[1], strong: true });
   const maxRows = opts.maxRows ?? 12;
   for (const m of r.models.slice(0, maxRows)) if (m.model !== r.model || r.method !== "loglinear") rows.push({ label: m.model + (m.weight !== undefined ? ` (${m.weight.toFixed(2)})` : ""), N: m.N, low: m.low, high: m.high, strong: false });
   for (const s of r.sensitivity) rows.push({ label: s.label, N: s.N, low: s.low, high: s.high, strong: false });
+  return plot(rows, r.observed, { N: r.N, interval: r.interval }, text, opts);
+}
+
+/** The same plot for a stratified estimate: each stratum, then the total. */
+export function renderStratifiedSvg(r: StratifiedReport, opts: SvgOptions & { label?: (stratum: string) => string } = {}): string {
+  const text = { ...EN_TEXT, ...opts.text };
+  const rows: PlotRow[] = [];
+  if (r.N !== null) rows.push({ label: text.total, N: r.N, low: r.interval[0], high: r.interval[1], strong: true });
+  for (const s of r.strata) rows.push({ label: opts.label ? opts.label(s.stratum) : s.stratum, N: s.report.N, low: s.report.interval[0], high: s.report.interval[1], strong: false });
+  return plot(rows, r.observed, r.N !== null ? { N: r.N, interval: r.interval } : null, text, opts);
+}
+
+function plot(rows: PlotRow[], observed: number, main: { N: number; interval: [number | null, number | null] } | null, text: SvgText, opts: SvgOptions): string {
+  const dg = opts.digits ?? ((x: string) => x);
+  const n = (x: number | null) => (x === null ? text.noUpper : dg(int(x)));
+  const iv = (lo: number | null, hi: number | null) => (lo === null && hi === null ? "" : `${n(lo)} – ${hi === null ? "∞" : n(hi)}`);
   const width = opts.width ?? 760;
   const labelW = 300;
   const rowH = 22;
@@ -131,9 +190,9 @@ export function renderSvg(r: EstimateReport, opts: { width?: number; maxRows?: n
   const bottom = 44;
   const height = top + rows.length * rowH + bottom;
   const values = rows.flatMap((x) => [x.N, x.low ?? x.N, x.high ?? x.N]).filter((v) => Number.isFinite(v));
-  const finiteHighs = values.length ? Math.max(...values) : r.N;
-  let lo = Math.min(r.observed, ...values);
-  let hi = finiteHighs;
+  const finiteHighs = values.length ? Math.max(...values) : observed;
+  let lo = Math.min(observed, ...values);
+  let hi = Math.max(finiteHighs, observed + 1);
   const useLog = hi / Math.max(1, lo) > 20;
   if (!useLog) {
     const padAmt = (hi - lo) * 0.05 || 1;
@@ -147,22 +206,23 @@ export function renderSvg(r: EstimateReport, opts: { width?: number; maxRows?: n
   const x1 = width - 20;
   const sx = (v: number) => (useLog ? x0 + ((Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))) * (x1 - x0) : x0 + ((v - lo) / (hi - lo)) * (x1 - x0));
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="est-title est-desc" font-family="sans-serif" font-size="12">`);
-  parts.push(`<title id="est-title">Estimated total across models</title>`);
-  parts.push(`<desc id="est-desc">Estimate ${esc(int(r.N))} with 95% interval ${esc(interval(r.interval[0], r.interval[1]))}; ${rows.length} rows of alternative models and choices; observed ${esc(int(r.observed))}.</desc>`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="est-title est-desc" font-family="sans-serif" font-size="12" direction="ltr">`);
+  parts.push(`<title id="est-title">${esc(text.title)}</title>`);
+  parts.push(`<desc id="est-desc">${esc(main ? text.desc(n(main.N), iv(main.interval[0], main.interval[1]), rows.length, n(observed)) : text.desc("—", "—", rows.length, n(observed)))}</desc>`);
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`);
-  parts.push(`<text x="${x0}" y="20" font-weight="bold">Estimated total (dot) and 95% interval (line)${useLog ? ", log scale" : ""}</text>`);
+  const words = opts.rtl ? ' direction="rtl" unicode-bidi="embed"' : "";
+  parts.push(`<text x="${opts.rtl ? x1 : x0}" y="20" font-weight="bold"${words}>${esc(text.heading + (useLog ? text.logScale : ""))}</text>`);
   // Axis ticks.
   const ticks = useLog ? logTicks(lo, hi) : linTicks(lo, hi);
   const axisY = top + rows.length * rowH + 6;
   for (const t of ticks) {
     const x = sx(t).toFixed(1);
     parts.push(`<line x1="${x}" y1="${top - 6}" x2="${x}" y2="${axisY}" stroke="#ddd"/>`);
-    parts.push(`<text x="${x}" y="${axisY + 16}" text-anchor="middle">${esc(compact(t))}</text>`);
+    parts.push(`<text x="${x}" y="${axisY + 16}" text-anchor="middle">${esc(dg(compact(t)))}</text>`);
   }
-  const ox = sx(r.observed).toFixed(1);
+  const ox = sx(observed).toFixed(1);
   parts.push(`<line x1="${ox}" y1="${top - 6}" x2="${ox}" y2="${axisY}" stroke="#555" stroke-dasharray="4 3"/>`);
-  parts.push(`<text x="${ox}" y="${axisY + 32}" text-anchor="middle" fill="#555">observed ${esc(int(r.observed))}</text>`);
+  parts.push(`<text x="${ox}" y="${axisY + 32}" text-anchor="middle" fill="#555"${words}>${esc(`${text.observed} ${n(observed)}`)}</text>`);
   rows.forEach((row, i) => {
     const y = top + i * rowH + rowH / 2;
     const label = row.label.length > 46 ? `${row.label.slice(0, 45)}…` : row.label;
@@ -172,7 +232,7 @@ export function renderSvg(r: EstimateReport, opts: { width?: number; maxRows?: n
       const b = row.high === null ? x1.toFixed(1) : sx(Math.min(hi, row.high)).toFixed(1);
       parts.push(`<line x1="${a}" y1="${y}" x2="${b}" y2="${y}" stroke="#333" stroke-width="${row.strong ? 3 : 1.5}"${row.high === null ? ' stroke-dasharray="6 3"' : ""}/>`);
     }
-    parts.push(`<circle cx="${sx(row.N).toFixed(1)}" cy="${y}" r="${row.strong ? 5 : 4}" fill="${row.strong ? "#b00" : "#333"}"><title>${esc(`${row.label}: ${int(row.N)} (${interval(row.low, row.high)})`)}</title></circle>`);
+    parts.push(`<circle cx="${sx(row.N).toFixed(1)}" cy="${y}" r="${row.strong ? 5 : 4}" fill="${row.strong ? "#b00" : "#333"}"><title>${esc(`${row.label}: ${n(row.N)} (${iv(row.low, row.high)})`)}</title></circle>`);
   });
   parts.push("</svg>");
   return parts.join("\n");

@@ -29,6 +29,8 @@ export interface StratifiedReport {
 export interface StratifiedOptions extends EstimateOptions {
   /** Draws per stratum for the combined interval (default 20,000). */
   draws?: number;
+  /** How to name a stratum in messages (default: its key). */
+  label?: (stratum: string) => string;
 }
 
 /** Estimates each stratum and combines them. Strata whose estimate is refused are listed, and then the total is not given. */
@@ -47,7 +49,9 @@ export function estimateStratified(tables: Map<string | null, CaptureTable> | Re
     observed += observedTotal(table);
     try {
       const seed = opts.seed !== undefined ? opts.seed + 1000 * i : undefined;
-      const { report, draw } = estimateWithDraws(table, { ...opts, sensitivity: opts.sensitivity ?? false, ...(seed !== undefined ? { seed } : {}) });
+      // Progress over all strata, not restarting with each.
+      const onProgress = opts.onProgress ? (done: number, total: number) => opts.onProgress!(i * total + done, entries.length * total) : undefined;
+      const { report, draw } = estimateWithDraws(table, { ...opts, sensitivity: opts.sensitivity ?? false, ...(seed !== undefined ? { seed } : {}), ...(onProgress ? { onProgress } : {}) });
       strata.push({ stratum: name, report });
       const d = draw(rng, m);
       for (let j = 0; j < m; j++) sum[j]! += d[j]!;
@@ -65,7 +69,7 @@ export function estimateStratified(tables: Map<string | null, CaptureTable> | Re
   const pooled = strata[0]?.report.caveats.filter((c) => c.kind === "dependence" || c.kind === "heterogeneity" || c.kind === "linkage") ?? [];
   caveats.push(...pooled);
   if (refused.length) {
-    caveats.push({ kind: "model-uncertainty", text: `No estimate for ${refused.map((r) => r.stratum).join(", ")}; the total is therefore not given. Merge those strata with others or choose another model.` });
+    caveats.push({ kind: "model-uncertainty", text: `No estimate for ${refused.map((r) => (opts.label ? opts.label(r.stratum) : r.stratum)).join(", ")}; the total is therefore not given. Merge those strata with others or choose another model.` });
     return { method, lists, observed, N: null, interval: [null, null], intervalMethod: "not computed", strata, refused, caveats };
   }
   const sorted = Float64Array.from(sum).sort();

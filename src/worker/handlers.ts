@@ -1,3 +1,4 @@
+import { ESTIMATE_JOB, estimateJobHandler } from "../estimate/index.ts";
 import { POLL_JOB, pollJobHandler } from "../monitor/jobs.ts";
 import type { JobHandler } from "./worker.ts";
 import { CAPTURE_JOB, LIVENESS_CHECK_JOB, LIVENESS_JOB, captureJobHandler, livenessCheckHandler, livenessJobHandler } from "../vault/index.ts";
@@ -11,4 +12,5 @@ export const jobHandlers = new Map<string, JobHandler>([
   [CAPTURE_JOB, captureJobHandler],
   [LIVENESS_JOB, livenessJobHandler],
   [LIVENESS_CHECK_JOB, livenessCheckHandler],
+  [ESTIMATE_JOB, estimateJobHandler],
 ]);

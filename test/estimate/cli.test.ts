@@ -98,4 +98,14 @@ describe("vigil estimate", () => {
     assert.ok(hi - lo < widths[0]! + widths[1]!);
     assert.ok(hi - lo > Math.max(...widths));
   });
+
+  test("estimate-demo adds fictional lists to the database and says the true total", () => {
+    const data = join(dir, "demo-data");
+    const r = spawnSync(process.execPath, [BIN, "estimate-demo", "--data", data, "--people", "300", "--lists", "3", "--json"], { encoding: "utf8", env: { ...process.env, VIGIL_DATABASE_URL: "" } });
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { total: number; observed: number; sources: Record<string, string> };
+    assert.equal(j.total, 300);
+    assert.deepEqual(Object.keys(j.sources), ["A", "B", "C"]);
+    assert.ok(j.observed > 0 && j.observed < 300);
+  });
 });

@@ -5,6 +5,7 @@ import * as m0100 from "./0100-accounts.ts";
 import * as m0200 from "./0200-lists.ts";
 import * as m0400 from "./0400-vault.ts";
 import * as m0500 from "./0500-memorial.ts";
+import * as m0300 from "./0300-estimate.ts";
 import * as m0600 from "./0600-monitor.ts";
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Record<string, MigrationModule> = {
   "0200-lists": m0200,
   "0400-vault": m0400,
   "0500-memorial": m0500,
+  "0300-estimate": m0300,
   "0600-monitor": m0600,
 };
