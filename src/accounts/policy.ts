@@ -20,7 +20,13 @@ export type Action =
   | "vocab.manage"
   | "search.staff"
   | "export.all"
-  | "import.all";
+  | "import.all"
+  | "accountability.read"
+  | "accountability.public"
+  | "accountability.export"
+  | "dossier.public"
+  | "dossier.un-mechanism"
+  | "dossier.court";
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   "record.read": ["admin", "editor", "researcher", "viewer", "system"],
@@ -38,6 +44,12 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "search.staff": ["admin", "editor", "researcher", "viewer", "system"],
   "export.all": ["admin", "system"],
   "import.all": ["admin", "system"],
+  "accountability.read": ["admin", "editor", "researcher", "viewer", "system"],
+  "accountability.public": ["admin", "editor", "researcher", "viewer", "system", "public"],
+  "accountability.export": ["admin", "editor", "system"],
+  "dossier.public": ["admin", "editor", "researcher", "system"],
+  "dossier.un-mechanism": ["admin", "editor", "system"],
+  "dossier.court": ["admin", "system"],
 };
 
 export function can(actor: Actor, action: Action): boolean {
