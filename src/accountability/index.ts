@@ -14,3 +14,5 @@ export { dossierJson, DOSSIER_FORMAT } from "./dossier-json.ts";
 export { makeShow, type Show, type TermLabel } from "./show.ts";
 export { TimelineSvg, timelineData } from "./timeline.tsx";
 export { CareerTable, InvolvementTable, ChainSvg, ChainTable, ConsistencyLists, Citations, claimText } from "./views.tsx";
+export { popoloExport, esfExport, type ExportScope } from "./exports.ts";
+export { runFormatExport } from "./cli.ts";

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { register as accountability } from "../accountability/cli.ts";
 import { register as demo } from "../demo/cli.ts";
 import { register as estimate } from "../estimate/cli.ts";
 import { register as records } from "../records/cli.ts";
@@ -12,4 +13,4 @@ import { register as vault } from "../vault/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [demo, estimate, records, serve, store, vault];
+export const registrars: Registrar[] = [accountability, demo, estimate, records, serve, store, vault];
