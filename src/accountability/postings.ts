@@ -24,6 +24,8 @@ export interface PostingInput extends Sourced {
   start?: string | FuzzyDate | null;
   /** Last date the sources place the person in the post. */
   end?: string | FuzzyDate | null;
+  /** Still held: the post runs to today (the last date we can vouch for), unless an end is given. */
+  ongoing?: boolean;
   /** The post's title as the source gives it. */
   title?: string | null;
 }
@@ -33,7 +35,7 @@ export interface ParentInput extends Sourced {
   parentId: string;
   start?: string | FuzzyDate | null;
   end?: string | FuzzyDate | null;
-  /** Also make it the organisation's current parent (default: when no end is given). */
+  /** It is the organisation's parent now: sets the record's current parent, and the link runs to today unless an end is given (default: when no end is given). */
   current?: boolean;
 }
 
@@ -48,10 +50,20 @@ function readEnd(value: string | FuzzyDate | null | undefined, field: string, p:
   }
 }
 
-function span(input: { start?: string | FuzzyDate | null; end?: string | FuzzyDate | null }, what: string): FuzzyDate | null {
+/**
+ * Today as a day date: what an open-ended link is known to run to. Sources
+ * cannot vouch for the future, so a tenure still running ends, for now, on
+ * the day it was recorded (as "last cited" dates do in the research handbooks).
+ */
+function today(ctx: Ctx): FuzzyDate {
+  const iso = ctx.now().toISOString().slice(0, 10);
+  return { text: iso, calendar: "gregorian", precision: "day", value: iso, earliest: iso, latest: iso };
+}
+
+function span(input: { start?: string | FuzzyDate | null; end?: string | FuzzyDate | null }, what: string, openEnd?: FuzzyDate): FuzzyDate | null {
   const p = new Problems();
   const start = readEnd(input.start, "start", p);
-  const end = readEnd(input.end, "end", p);
+  const end = readEnd(input.end, "end", p) ?? (start ? (openEnd ?? null) : null);
   p.throwIfAny(`the dates of the ${what} have errors`);
   const t = tenure(start, end);
   if (t && "problem" in t) throw new VigilError("validation", `the ${what} cannot be recorded: ${t.problem}`, { where: { field: t.field } });
@@ -65,7 +77,7 @@ function span(input: { start?: string | FuzzyDate | null; end?: string | FuzzyDa
  */
 export async function recordPosting(ctx: Ctx, input: PostingInput): Promise<Claim> {
   authorize(ctx.actor, "claim.create");
-  const date = span(input, "post");
+  const date = span(input, "post", input.ongoing ? today(ctx) : undefined);
   return addClaim(
     ctx,
     input.personId,
@@ -92,8 +104,8 @@ export async function recordPosting(ctx: Ctx, input: PostingInput): Promise<Clai
  */
 export async function recordOrganisationParent(ctx: Ctx, input: ParentInput): Promise<Claim> {
   authorize(ctx.actor, "claim.create");
-  const date = span(input, "organisation's parent");
   const current = input.current ?? !input.end;
+  const date = span(input, "organisation's parent", current ? today(ctx) : undefined);
   if (current) authorize(ctx.actor, "record.update");
   return withTransaction(ctx, async (tx) => {
     const claim = await addClaim(
