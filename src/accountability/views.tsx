@@ -12,7 +12,7 @@ export function claimText(c: Claim, show: Show, names: Map<string, Ref>): string
   const value = c.valueText ?? "";
   const obj = c.objectId && names.has(c.objectId) ? show.name(names.get(c.objectId)) : "";
   const place = c.placeId && names.has(c.placeId) ? show.name(names.get(c.placeId)) : "";
-  const parts = [what + (term ? `: ${term}` : ""), value, obj && `→ ${obj}`, place && `@ ${place}`, c.date ? `(${show.date(c.date)})` : ""].filter(Boolean);
+  const parts = [what + (term ? `: ${term}` : ""), value, obj && `${show.lang === "fa" ? "←" : "→"} ${obj}`, place && `@ ${place}`, c.date ? `(${show.date(c.date)})` : ""].filter(Boolean);
   return parts.join(" ");
 }
 
@@ -204,7 +204,7 @@ export function ChainSvg({ chain, show, idPrefix = "chain", maxPerLevel = 8 }: {
   const titleId = `${idPrefix}-title`;
   const descId = `${idPrefix}-desc`;
   return (
-    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby={`${titleId} ${descId}`} class="acc-chain" direction={rtl ? "rtl" : "ltr"}>
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${W} ${H}`} width="100%" style={`max-width:${W}px`} role="img" aria-labelledby={`${titleId} ${descId}`} class="acc-chain" direction={rtl ? "rtl" : "ltr"}>
       <title id={titleId}>{show.t("acc.chain.title", { date: show.date(chain.at) })}</title>
       <desc id={descId}>{show.t("acc.chain.desc", { date: show.date(chain.at), n: chain.links.length })}</desc>
       <defs>
@@ -271,7 +271,7 @@ export function ChainTable({ chain, show, names }: { chain: CommandChain; show: 
             <td>
               <Name r={names.get(l.subordinate)} show={show} />
             </td>
-            <td>{l.via.map((o) => show.name(chain.organisations.get(o))).join(" → ")}</td>
+            <td>{l.via.map((o) => show.name(chain.organisations.get(o))).join(show.lang === "fa" ? " ← " : " → ")}</td>
             <td>{show.t(`acc.holds.${l.holds}`)}</td>
             <td>
               {l.sources.length ? (
