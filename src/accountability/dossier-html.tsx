@@ -65,7 +65,7 @@ ul.acc-cites { margin: 0; padding-inline-start: 10pt; }
 .mono, .acc-ids, .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; overflow-wrap: anywhere; direction: ltr; unicode-bidi: isolate; }
 .acc-later td { background: #fdf0f0; }
 .acc-later-mark { color: #7a2e2e; font-weight: 700; font-size: 8pt; }
-svg { display: block; margin-block: 6pt; }
+svg { display: block; margin-block: 6pt; max-width: 100%; height: auto; }
 q { display: block; font-style: italic; color: #4a4f5a; }
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 2pt 10pt; margin: 6pt 0; }
 dl.summary dt { font-weight: 700; }

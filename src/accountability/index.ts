@@ -16,3 +16,6 @@ export { TimelineSvg, timelineData } from "./timeline.tsx";
 export { CareerTable, InvolvementTable, ChainSvg, ChainTable, ConsistencyLists, Citations, claimText } from "./views.tsx";
 export { popoloExport, esfExport, type ExportScope } from "./exports.ts";
 export { runFormatExport } from "./cli.ts";
+export { accountabilityRoutes, careerPageData } from "./routes.tsx";
+export { presentPublicCareer } from "./public-presenter.ts";
+export { CareerBody, PublicOfficialPage, STYLESHEET, type CareerPageData } from "./pages.tsx";

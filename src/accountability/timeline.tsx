@@ -101,7 +101,7 @@ export function TimelineSvg({ career, show, idPrefix = "tl" }: { career: Career;
   const titleId = `${idPrefix}-title`;
   const descId = `${idPrefix}-desc`;
   return (
-    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby={`${titleId} ${descId}`} class="acc-timeline" direction={rtl ? "rtl" : "ltr"}>
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-labelledby={`${titleId} ${descId}`} class="acc-timeline" direction={rtl ? "rtl" : "ltr"}>
       <title id={titleId}>{show.t("acc.timeline.title")}</title>
       <desc id={descId}>{show.t("acc.timeline.desc", { name: show.name(career.person), posts: d.rows.length, acts: d.actCount })}</desc>
       <rect x="0" y="0" width={W} height={H} fill="#ffffff" />

@@ -204,7 +204,7 @@ export function ChainSvg({ chain, show, idPrefix = "chain", maxPerLevel = 8 }: {
   const titleId = `${idPrefix}-title`;
   const descId = `${idPrefix}-desc`;
   return (
-    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${W} ${H}`} width="100%" style={`max-width:${W}px`} role="img" aria-labelledby={`${titleId} ${descId}`} class="acc-chain" direction={rtl ? "rtl" : "ltr"}>
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-labelledby={`${titleId} ${descId}`} class="acc-chain" direction={rtl ? "rtl" : "ltr"}>
       <title id={titleId}>{show.t("acc.chain.title", { date: show.date(chain.at) })}</title>
       <desc id={descId}>{show.t("acc.chain.desc", { date: show.date(chain.at), n: chain.links.length })}</desc>
       <defs>

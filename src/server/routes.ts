@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { accountabilityRoutes } from "../accountability/index.ts";
 import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
 
@@ -6,4 +7,4 @@ import { healthRoutes } from "./health.ts";
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, accountabilityRoutes];
