@@ -52,12 +52,13 @@ const ARABIC_DIACRITICS = /[\u064b-\u065f\u0670\u06d6-\u06ed]/g;
 const ZW = /[\u200c\u200d\u200b\u200e\u200f\u2066-\u2069\u202a-\u202e\ufeff]/g;
 
 /**
+ * Compatibility forms (Arabic presentation forms, ligatures) unfolded (NFKC),
  * Persian letter forms folded, diacritics and tatweel removed, digits made
  * ASCII, zero-width joiners removed so that compounds written with a ZWNJ,
  * a space or nothing (محمدرضا / محمد‌رضا) meet when compared compactly.
  */
 export function normalisePersian(s: string): string {
-  return toAsciiDigits(s.normalize("NFC"))
+  return toAsciiDigits(s.normalize("NFKC"))
     .replace(ARABIC_DIACRITICS, "")
     .replace(PERSIAN_FOLD_RE, (c) => PERSIAN_FOLD[c] ?? c)
     .replace(ZW, "")

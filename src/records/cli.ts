@@ -7,6 +7,14 @@ import { VigilError } from "../core/errors.ts";
 import { createRecord, getRecord, searchRecords, exportNdjson, importNdjson, termLabels, type ClaimInput, type RecordInput, type RecordType } from "./index.ts";
 import { RECORD_TYPES } from "./types.ts";
 
+/** Lines in a file, for the import's progress bar (only computed on a terminal). */
+async function countLines(file: string): Promise<number> {
+  if (!process.stderr.isTTY) return 0;
+  let n = 0;
+  for await (const chunk of createReadStream(file)) for (const b of chunk as Buffer) if (b === 10) n++;
+  return n;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -164,7 +172,9 @@ export function register(program: Command): void {
       const { store, ctx } = await openForCommand(opts);
       try {
         const input = file === "-" ? process.stdin : createReadStream(file);
-        const result = await importNdjson(ctx, input).catch((e: unknown) => {
+        const total = file === "-" ? 0 : await countLines(file);
+        const bar = progressBar("import", total);
+        const result = await importNdjson(ctx, input, (lines) => bar.update(lines)).finally(() => bar.stop()).catch((e: unknown) => {
           if (e instanceof VigilError && e.where) throw new VigilError(e.code, e.message, { where: { ...e.where, file } });
           throw e;
         });

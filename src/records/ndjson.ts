@@ -235,12 +235,12 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
       const ids = records.map((r) => r.id);
       const clash = await tx.db.selectFrom("records").select("id").where("id", "in", ids).executeTakeFirst();
       if (clash) fail(lineOf.get(clash.id) ?? 0, `record ${clash.id} already exists in this database`, "id");
-      await tx.db.insertInto("records").values(records.map(recordToRow)).execute();
+      await tx.store.bulkInsert(tx.db, "records", records.map(recordToRow));
       const texts = records.flatMap((r) => {
         const x = r as VRecord & { sourceText?: string; sourceTextLang?: string | null };
         return typeof x.sourceText === "string" ? [{ source_id: r.id, text: x.sourceText, lang: x.sourceTextLang ?? null }] : [];
       });
-      if (texts.length) await tx.db.insertInto("source_texts").values(texts).execute();
+      await tx.store.bulkInsert(tx.db, "source_texts", texts);
       records.length = 0;
     };
     const flushClaims = async (): Promise<void> => {
@@ -248,9 +248,8 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
       const clash = await tx.db.selectFrom("claims").select("id").where("id", "in", claims.map((c) => c.id)).executeTakeFirst();
       if (clash) fail(lineOf.get(clash.id) ?? 0, `claim ${clash.id} already exists in this database`, "id");
       try {
-        await tx.db.insertInto("claims").values(claims.map(claimToRow)).execute();
-        const cites = claims.flatMap((c) => c.citations.map((s) => citationToRow(c.id, s)));
-        for (let i = 0; i < cites.length; i += 500) await tx.db.insertInto("citations").values(cites.slice(i, i + 500)).execute();
+        await tx.store.bulkInsert(tx.db, "claims", claims.map(claimToRow));
+        await tx.store.bulkInsert(tx.db, "citations", claims.flatMap((c) => c.citations.map((s) => citationToRow(c.id, s))));
       } catch (e) {
         fail(lineOf.get(claims[0]!.id) ?? 0, `claims near this line refer to records that are not in the file or the database: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -303,7 +302,7 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
           lineOf.set(r.id, n);
           records.push(r);
           counts.record++;
-          if (records.length >= 500) await flushRecords();
+          if (records.length >= 5000) await flushRecords();
           break;
         }
         case "claim": {
@@ -314,7 +313,7 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
           lineOf.set(c.id, n);
           claims.push(c);
           counts.claim++;
-          if (claims.length >= 500) await flushClaims();
+          if (claims.length >= 5000) await flushClaims();
           break;
         }
         case "membership":
@@ -326,7 +325,7 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
           changes.push(line.vigil as Omit<ChangesTable, "seq">);
           counts.change++;
           if (changes.length >= 1000) {
-            await tx.db.insertInto("changes").values(changes).execute();
+            await tx.store.bulkInsert(tx.db, "changes", changes);
             changes.length = 0;
           }
           break;
@@ -348,7 +347,7 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
     }
     await flushRecords();
     await flushClaims();
-    if (changes.length) await tx.db.insertInto("changes").values(changes).execute();
+    await tx.store.bulkInsert(tx.db, "changes", changes);
     if (!header) fail(n, "the file is empty");
     if (!footer) fail(n, "the file ends without its footer: it is truncated");
     for (const k of Object.keys(counts) as (keyof ExportCounts)[]) {
@@ -394,7 +393,7 @@ export async function rebuildSearchIndex(ctx: Ctx): Promise<number> {
       }
       entries.push(...searchEntriesFor(r, claims, texts.get(r.id) ?? null));
     }
-    for (let i = 0; i < entries.length; i += 500) await ctx.db.insertInto("search_entries").values(entries.slice(i, i + 500)).execute();
+    await ctx.store.bulkInsert(ctx.db, "search_entries", entries);
     done += rows.length;
   }
   return done;

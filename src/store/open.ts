@@ -32,6 +32,13 @@ export interface Store {
    * processes never deadlock upgrading read locks.
    */
   transaction<T>(fn: (trx: Kysely<CoreTables>) => Promise<T>): Promise<T>;
+  /**
+   * Inserts many rows of one shape into a table, inside the caller's open
+   * transaction (`db` is that transaction). The bulk path for imports: on
+   * SQLite a cached prepared statement per row; on PostgreSQL multi-row
+   * inserts sized to the parameter limit.
+   */
+  bulkInsert(db: Kysely<CoreTables>, table: string, rows: readonly object[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +67,37 @@ export async function runMigrations(db: Kysely<CoreTables>, dialect: Dialect, sc
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+function sqliteBulkInsert(raw: BetterSqlite3.Database): Store["bulkInsert"] {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return async (_db, table, rows) => {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const values = rows as readonly Record<string, unknown>[];
+    for (const c of [table, ...columns]) if (!IDENT.test(c)) throw new VigilError("internal", `bad identifier ${c}`);
+    const key = `${table}|${columns.join(",")}`;
+    let stmt = statements.get(key);
+    if (!stmt) {
+      stmt = raw.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+      statements.set(key, stmt);
+    }
+    // Same connection as the caller's transaction: SQLite has one writer and Vigil one connection.
+    for (const row of values) stmt.run(columns.map((c) => row[c] ?? null));
+  };
+}
+
+function postgresBulkInsert(): Store["bulkInsert"] {
+  return async (db, table, rows) => {
+    if (rows.length === 0) return;
+    const per = Math.max(1, Math.floor(60_000 / Object.keys(rows[0]!).length));
+    for (let i = 0; i < rows.length; i += per) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await (db as Kysely<any>).insertInto(table).values(rows.slice(i, i + per) as Record<string, unknown>[]).execute();
+    }
+  };
+}
+
 function openSqlite(dataDir: string): { db: Kysely<CoreTables>; raw: BetterSqlite3.Database } {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const raw = new BetterSqlite3(join(dataDir, "vigil.sqlite3"));
@@ -77,6 +115,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const dataDir = options.dataDir ?? "./vigil-data";
   let db: Kysely<CoreTables>;
   let dialect: Dialect;
+  let bulkInsert: Store["bulkInsert"];
   if (options.databaseUrl) {
     dialect = "postgres";
     const schema = options.pgSchema;
@@ -97,10 +136,13 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       }
     }
     db = new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+    bulkInsert = postgresBulkInsert();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } else {
     dialect = "sqlite";
-    db = openSqlite(dataDir).db;
+    const opened = openSqlite(dataDir);
+    db = opened.db;
+    bulkInsert = sqliteBulkInsert(opened.raw);
   }
 
   if (options.migrate !== false) {
@@ -132,6 +174,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     dialect,
     dataDir,
     transaction,
+    bulkInsert,
     close: () => db.destroy(),
   };
 }
