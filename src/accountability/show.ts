@@ -2,6 +2,7 @@ import type { FuzzyDate } from "../core/dates.ts";
 import { date, translator, type Lang, type T } from "../web/index.ts";
 import type { Ref } from "./model.ts";
 import "./messages.ts";
+import { endsOf } from "./tenure.ts";
 
 /** Vocabularies the views need labels from. */
 export type TermLabel = (vocabulary: string, code: string | null, lang: "en" | "fa") => string;
@@ -26,7 +27,12 @@ export function makeShow(lang: Lang, terms: TermLabel, sources: Map<string, Ref>
     t,
     term: (v, c) => terms(v, c, lang),
     name: (r) => (r ? (lang === "fa" ? r.labelFa || r.label : r.label || r.labelFa) : "") || t("acc.unnamed"),
-    date: (d) => (d ? date(lang, d) : t("acc.undated")),
+    date: (d) => {
+      if (!d) return t("acc.undated");
+      // A range whose ends the source gave separately is shown end by end, each at its own precision.
+      const ends = endsOf(d);
+      return ends ? `${date(lang, ends.start)} – ${date(lang, ends.end)}` : date(lang, d);
+    },
     sources,
     ...(href ? { href } : {}),
   };
