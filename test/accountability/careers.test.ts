@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { forEachStore } from "../helpers/store.ts";
 import type { VigilError } from "../../src/core/errors.ts";
 import { addClaim, createRecord } from "../../src/records/index.ts";
-import { careerOf, commandChainAt, esfExport, popoloExport, publicCareerOf, recordOrganisationParent, recordPosting, contradictions, singleSource, Loader, staffLens, loadEventInvolvements } from "../../src/accountability/index.ts";
+import { careerOf, commandChainAt, esfExport, popoloExport, publicCareerOf, recordOrganisationParent, recordPosting, contradictions, singleSource, Loader, staffLens, loadEventInvolvements, loadPostings, postingsOutsideOrganisation } from "../../src/accountability/index.ts";
 import { makeCtx, PUBLIC } from "../../src/core/context.ts";
 import { buildWorld, CANARY, type World } from "./fixture.ts";
 
@@ -98,6 +98,18 @@ forEachStore("accountability: careers, chains, involvement", (fixture) => {
     assert.ok(!single.some((c) => c.property === "membership" && c.objectId === w.org.court), "the court post has two sources");
   });
 
+  test("posts belong to their organisation; a post held after its organisation was dissolved is listed", async () => {
+    const loader = new Loader(w.ctx, staffLens(w.ctx.actor));
+    const postings = await loadPostings(loader, [w.deputy]);
+    const deputy = postings.find((p) => p.post?.id === w.post)!;
+    assert.equal(deputy.organisation?.id, w.org.prosecutor, "the post's organisation");
+    const orgs = await loader.recordsById([w.org.commission, w.org.prosecutor]);
+    const found = postingsOutsideOrganisation(postings, orgs);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.kind, "outside_organisation_dates");
+    assert.match(found[0]!.reason, /after .* was dissolved/);
+  });
+
   test("event: every official involved, disputed involvement shown", async () => {
     const loader = new Loader(w.ctx, staffLens(w.ctx.actor));
     const { acts, involvements } = await loadEventInvolvements(loader, w.event);
@@ -129,6 +141,9 @@ forEachStore("accountability: careers, chains, involvement", (fixture) => {
     assert.equal(orgs.find((o) => o.id === w.org.prosecutor)?.parent_id, w.org.judiciary);
     assert.equal((orgs.find((o) => o.id === w.org.court)?.["vigil:parents"] as Record<string, unknown>[])[0]?.parent_id, w.org.judiciary);
     assert.ok((doc.persons as Record<string, unknown>[]).some((p) => p.id === w.chief));
+    const onPost = memberships.find((m) => m.post_id === w.post)!;
+    assert.equal(onPost.organization_id, w.org.prosecutor, "a membership of a post names the post's organisation");
+    assert.ok((doc.posts as Record<string, unknown>[]).some((p) => p.id === w.post && p.organization_id === w.org.prosecutor));
     const all = JSON.stringify(doc);
     assert.ok(!all.includes(CANARY.restricted) && !all.includes(CANARY.restrictedSourceLabel));
     const pub = JSON.stringify(await popoloExport(w.ctx, "public"));

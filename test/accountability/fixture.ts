@@ -1,5 +1,6 @@
 import { makeCtx, SYSTEM, type Ctx } from "../../src/core/context.ts";
-import { addClaim, createRecord, seedVocabularies, type ClaimInput } from "../../src/records/index.ts";
+import { addClaim, createRecord, seedVocabularies, type ClaimInput, type JsonObject } from "../../src/records/index.ts";
+import { parseDate } from "../../src/core/dates.ts";
 import { recordOrganisationParent, recordPosting } from "../../src/accountability/index.ts";
 import type { Store } from "../../src/store/index.ts";
 
@@ -22,7 +23,8 @@ export const CANARY = {
 export interface World {
   ctx: Ctx;
   src: { pub: string; pub2: string; staff: string; restricted: string };
-  org: { judiciary: string; court: string; prosecutor: string; ministry: string; secret: string };
+  org: { judiciary: string; court: string; prosecutor: string; ministry: string; secret: string; commission: string };
+  post: string;
   judge: string;
   chief: string;
   deputy: string;
@@ -54,7 +56,10 @@ export async function buildWorld(store: Store, victims = 6): Promise<World> {
     prosecutor: await org("Synthetic Prosecutor's Office", "دادستانی ساختگی", "prosecutor_office"),
     ministry: await org("Synthetic Ministry", "وزارت ساختگی", "government"),
     secret: await org(`Synthetic unit ${CANARY.staffRecord}`, "یگان ساختگی", "intelligence", "staff"),
+    // An organisation with its own dates: founded in 1367, dissolved in 1368.
+    commission: (await createRecord(ctx, { type: "organisation", kind: "commission", label: "Synthetic Commission", labelFa: "هیئت ساختگی", date: "1367", data: { dissolved: parseDate("1368") as unknown as JsonObject }, status: "published", confidentiality: "public", synthetic: true })).id,
   };
+  const post = (await createRecord(ctx, { type: "post", kind: "deputy_prosecutor", label: "Synthetic Deputy Prosecutor", labelFa: "معاون دادستان ساختگی", parentId: o.prosecutor, status: "published", confidentiality: "public", synthetic: true })).id;
   await recordOrganisationParent(ctx, { organisationId: o.court, parentId: o.judiciary, start: "1358", end: "1370", confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: src.pub }] });
   await recordOrganisationParent(ctx, { organisationId: o.prosecutor, parentId: o.judiciary, start: "1358", confidence: "probable", confidentiality: "public", citations: [{ sourceId: src.pub2 }] });
 
@@ -73,7 +78,9 @@ export async function buildWorld(store: Store, victims = 6): Promise<World> {
   await recordPosting(ctx, { personId: judge, role: "religious_judge", objectId: o.court, start: "1360/01/01", end: "1368/12/29", confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: src.pub, locator: "p. 3" }, { sourceId: src.pub2 }] });
   await recordPosting(ctx, { personId: judge, role: "head", objectId: o.ministry, start: "1380", end: "1388", title: "later career", confidence: "probable", confidentiality: "public", citations: [{ sourceId: src.pub2 }] });
   await recordPosting(ctx, { personId: chief, role: "head", objectId: o.judiciary, start: "1362", end: "1372", confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: src.pub }] });
-  await recordPosting(ctx, { personId: deputy, role: "deputy_prosecutor", objectId: o.prosecutor, start: "1365", end: "1369", confidence: "probable", confidentiality: "public", citations: [{ sourceId: src.pub2 }] });
+  await recordPosting(ctx, { personId: deputy, role: "deputy_prosecutor", objectId: post, start: "1365", end: "1369", confidence: "probable", confidentiality: "public", citations: [{ sourceId: src.pub2 }] });
+  // Said to sit on the commission after it was dissolved: a contradiction to list.
+  await recordPosting(ctx, { personId: deputy, role: "commission_member", objectId: o.commission, start: "1370", end: "1371", confidence: "possible", confidentiality: "public", citations: [{ sourceId: src.pub2 }] });
 
   const event = (await createRecord(ctx, { type: "event", kind: "execution_wave", label: "Synthetic executions, summer 1367", labelFa: "اعدام‌های ساختگی، تابستان ۱۳۶۷", date: "تابستان ۱۳۶۷", status: "published", confidentiality: "public", synthetic: true })).id;
   const victimIds: string[] = [];
@@ -98,5 +105,5 @@ export async function buildWorld(store: Store, victims = 6): Promise<World> {
   const draftVictim = await person(`قربانی پیش‌نویس ${CANARY.draftVictim}`, `Draft victim ${CANARY.draftVictim}`, [c("act", { term: "trial", objectId: event, date: "1367/05/20" })], "draft");
   const [draftTrial] = await claimsOf(draftVictim, "trial");
   await addClaim(ctx, judge, c("involvement", { term: "sentenced", objectId: draftTrial }));
-  return { ctx, src, org: o, judge, chief, deputy, event, victims: victimIds, draftVictim, acts, executionClaims };
+  return { ctx, src, org: o, post, judge, chief, deputy, event, victims: victimIds, draftVictim, acts, executionClaims };
 }
