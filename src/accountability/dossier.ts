@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { audit, type Ctx } from "../core/context.ts";
+import { audit, withTransaction, type Ctx } from "../core/context.ts";
 import { conflict, VigilError } from "../core/errors.ts";
 import { termLabels } from "../records/index.ts";
 import { exportBundle, verifyBundle, type Vault } from "../vault/index.ts";
@@ -12,6 +12,7 @@ import { dossierJson } from "./dossier-json.ts";
 import { evidenceFor } from "./evidence.ts";
 import { CHROMIUM_PATH, htmlToPdf } from "./pdf.ts";
 import { authorizeProfile, profileLens, type Profile } from "./profiles.ts";
+import { dossierDb } from "./register.ts";
 
 export interface DossierRequest {
   personId?: string;
@@ -101,7 +102,14 @@ export async function buildDossier(ctx: Ctx, vault: Vault, req: DossierRequest, 
       ].join("\n"),
       { mode: 0o600 },
     );
-    await rename(tmp, out);
+    // The register's row and the folder land together: the rename happens inside the transaction.
+    await withTransaction(ctx, async (tx) => {
+      await dossierDb(tx)
+        .insertInto("dossiers")
+        .values({ id, subject_id: data.subject.id, subject_type: data.kind, profile, lang, built_by: ctx.actor.id, built_at: data.builtAt, dir: out, claims: data.claims.size, withheld: data.withheld, evidence: evidence.length, checkpoint_origin: seal.origin, checkpoint_size: seal.size, checkpoint_root: seal.root, bundle_sha256: seal.bundleSha256, records_sha256: seal.recordsSha256 })
+        .execute();
+      await rename(tmp, out);
+    });
     await audit(ctx, { action: "dossier.build", targetType: data.kind, targetId: data.subject.id, detail: { dossier: id, profile, claims: data.claims.size, withheld: data.withheld, checkpoint: seal.size, bundle: seal.bundleSha256 } });
     return { id, profile, dir: out, pdf: join(out, DOSSIER_FILES.pdf), bundle: join(out, DOSSIER_FILES.bundle), records: join(out, DOSSIER_FILES.records), seal, claims: data.claims.size, withheld: data.withheld, evidence: evidence.length };
   } catch (e) {

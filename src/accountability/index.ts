@@ -19,3 +19,4 @@ export { runFormatExport } from "./cli.ts";
 export { accountabilityRoutes, careerPageData } from "./routes.tsx";
 export { presentPublicCareer } from "./public-presenter.ts";
 export { CareerBody, PublicOfficialPage, STYLESHEET, type CareerPageData } from "./pages.tsx";
+export { listDossiers, getDossier, profilesFor, type DossiersTable, type AccountabilityTables } from "./register.ts";

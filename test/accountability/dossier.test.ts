@@ -10,7 +10,7 @@ import { freshStore } from "../helpers/store.ts";
 import { makeCtx, type AuditEvent, type Ctx } from "../../src/core/context.ts";
 import type { VigilError } from "../../src/core/errors.ts";
 import { Vault, readZip, verifyBundle } from "../../src/vault/index.ts";
-import { buildDossier, type DossierResult } from "../../src/accountability/index.ts";
+import { buildDossier, getDossier, listDossiers, type DossierResult } from "../../src/accountability/index.ts";
 import type { Store } from "../../src/store/index.ts";
 import { buildWorld, CANARY, type World } from "./fixture.ts";
 import { glyphsPerCharacter, pdfFonts, pdfText, pdfWords, popplerProblem } from "./pdf-tools.ts";
@@ -52,7 +52,7 @@ describe("dossiers", { skip }, () => {
 
   const build = async (profile: string, lang: "en" | "fa", subject: { personId?: string; eventId?: string } = { personId: w.judge }): Promise<DossierResult> => {
     const r = await buildDossier(ctx, vault, { ...subject, profile, lang, outDir: join(dir, `${profile}-${lang}-${subject.eventId ? "event" : "person"}`) });
-    dossiers.set(`${profile}-${lang}`, r);
+    dossiers.set(`${profile}-${lang}${subject.eventId ? "-event" : ""}`, r);
     return r;
   };
 
@@ -151,11 +151,27 @@ describe("dossiers", { skip }, () => {
     assert.equal(vault.log.size, size);
   });
 
-  test("a dossier that fails while printing leaves no folder and no partial files", async () => {
+  test("the register says what was handed to whom, tied to the checkpoint; each role sees the profiles it may build", async () => {
+    const all = await listDossiers(ctx);
+    assert.equal(all.length, dossiers.size);
+    const court = dossiers.get("court-fa")!;
+    const row = await getDossier(ctx, court.id);
+    assert.equal(row.checkpoint_root, court.seal.root);
+    assert.equal(row.bundle_sha256, court.seal.bundleSha256);
+    assert.equal(row.built_by, "usr_admin");
+    assert.equal(row.dir, court.dir);
+    const researcher = makeCtx(store, { id: "usr_researcher", role: "researcher" });
+    assert.deepEqual([...new Set((await listDossiers(researcher)).map((d) => d.profile))], ["public"]);
+    await assert.rejects(getDossier(researcher, court.id), (e: VigilError) => e.code === "not_found");
+  });
+
+  test("a dossier that fails while printing leaves no folder, no partial files and no register entry", async () => {
+    const registered = (await listDossiers(ctx)).length;
     const out = join(dir, "failed");
     await assert.rejects(buildDossier(ctx, vault, { personId: w.judge, profile: "public", outDir: out }, { chromiumPath: "/bin/false" }));
     assert.ok(!existsSync(out));
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".part")), []);
+    assert.equal((await listDossiers(ctx)).length, registered);
     await assert.rejects(buildDossier(ctx, vault, { personId: w.judge, profile: "public", outDir: dossiers.get("public-en")!.dir }), (e: VigilError) => e.code === "conflict", "an existing dossier is never overwritten");
   });
 });

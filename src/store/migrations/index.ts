@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Dialect } from "../dialect.ts";
 import * as m0001 from "./0001-records.ts";
+import * as m0700 from "./0700-dossiers.ts";
 
 /**
  * Every migration, by name. Names sort in the order they apply; each
@@ -11,4 +12,5 @@ export type MigrationModule = { up: (db: Kysely<any>, dialect: Dialect) => Promi
 
 export const migrations: Record<string, MigrationModule> = {
   "0001-records": m0001,
+  "0700-dossiers": m0700,
 };
