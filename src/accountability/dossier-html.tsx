@@ -7,7 +7,7 @@ import type { EvidenceEntry } from "./evidence.ts";
 import type { Ref } from "./model.ts";
 import { makeShow, type Show, type TermLabel } from "./show.ts";
 import { TimelineSvg } from "./timeline.tsx";
-import { CareerTable, ChainSvg, ChainTable, Citations, claimText, Confidence, ConsistencyLists, InvolvementTable } from "./views.tsx";
+import { ActsTable, CareerTable, ChainSvg, ChainTable, Citations, claimText, Confidence, ConsistencyLists, InvolvementTable } from "./views.tsx";
 
 /** What ties the PDF to its bundle: the checkpoint the bundle was exported at, and file hashes. */
 export interface Seal {
@@ -74,7 +74,8 @@ dl.summary dd { margin: 0; }
 
 function Claims({ d, show }: { d: DossierData; show: Show }) {
   const order = Object.keys(PROPERTIES);
-  const list = [...d.subjectClaims].sort((a, b) => order.indexOf(a.property) - order.indexOf(b.property) || (a.date?.earliest ?? "").localeCompare(b.date?.earliest ?? "") || a.id.localeCompare(b.id));
+  // Posts and involvements have their own tables; the rest are listed here.
+  const list = d.subjectClaims.filter((c) => c.property !== "membership" && c.property !== "involvement").sort((a, b) => order.indexOf(a.property) - order.indexOf(b.property) || (a.date?.earliest ?? "").localeCompare(b.date?.earliest ?? "") || a.id.localeCompare(b.id));
   return (
     <table>
       <thead>
@@ -207,7 +208,7 @@ export function dossierHtml(d: DossierData, evidence: EvidenceEntry[], seal: Sea
         </div>
 
         <h2>{t("acc.dossier.summary")}</h2>
-        <p>{t("acc.dossier.counts", { acts: involvements.length || (d.event?.acts.length ?? 0), posts: postings.length, claims: d.claims.size, sources: sourceCount, items: evidence.length })}</p>
+        <p>{t("acc.dossier.counts", { acts: d.event ? d.event.acts.length : involvements.length, posts: postings.length, claims: d.claims.size, sources: sourceCount, items: evidence.length })}</p>
         {d.withheld ? <p>{t("acc.dossier.withheld", { n: d.withheld })}</p> : null}
         <p>{`${t("acc.consistency.contradictions", { n: d.contradictions.length })} · ${t("acc.consistency.single", { n: single.length })}`}</p>
 
@@ -231,6 +232,13 @@ export function dossierHtml(d: DossierData, evidence: EvidenceEntry[], seal: Sea
 
         <h2>{d.kind === "event" ? t("acc.involvement.officials") : t("acc.involvement.title")}</h2>
         <InvolvementTable involvements={involvements} show={show} mode={d.kind === "event" ? "event" : "official"} />
+
+        {d.event ? (
+          <>
+            <h2>{t("acc.dossier.acts")}</h2>
+            <ActsTable acts={d.event.acts} show={show} />
+          </>
+        ) : null}
 
         <h2>{t("acc.dossier.claims", { name })}</h2>
         <Claims d={d} show={show} />

@@ -1,5 +1,5 @@
 import { PROPERTIES, type Claim } from "../records/index.ts";
-import type { CommandChain, Contradiction, Involvement, Posting, Ref } from "./model.ts";
+import type { Act, CommandChain, Contradiction, Involvement, Posting, Ref } from "./model.ts";
 import type { Show } from "./show.ts";
 
 const VOCAB_OF: Record<string, string> = { act: "act_type", involvement: "involvement_degree", membership: "post_role", sex: "sex", charge: "charge", event_relation: "event_relation" };
@@ -127,6 +127,40 @@ export function InvolvementTable({ involvements, show, mode, limit }: { involvem
             </td>
             <td>
               <Citations c={i.claim} show={show} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The acts of an event, one victim each, with sources and confidence. */
+export function ActsTable({ acts, show }: { acts: Act[]; show: Show }) {
+  return (
+    <table class="acc-acts">
+      <thead>
+        <tr>
+          <th>{show.t("acc.col.act")}</th>
+          <th>{show.t("acc.col.victim")}</th>
+          <th>{show.t("acc.col.date")}</th>
+          <th>{show.t("acc.col.place")}</th>
+          <th>{show.t("acc.col.confidence")}</th>
+          <th>{show.t("acc.col.sources")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {acts.map((a) => (
+          <tr id={a.claim.id}>
+            <td>{show.term("act_type", a.claim.term)}</td>
+            <td>{show.name(a.victim)}</td>
+            <td>{show.date(a.claim.date)}</td>
+            <td>{a.place ? show.name(a.place) : ""}</td>
+            <td>
+              <Confidence c={a.claim} show={show} />
+            </td>
+            <td>
+              <Citations c={a.claim} show={show} />
             </td>
           </tr>
         ))}
