@@ -8,6 +8,7 @@ import { DEFAULT_ORIGIN, Vault } from "../vault/index.ts";
 import { buildDossier } from "./dossier.ts";
 import { esfExport, popoloExport } from "./exports.ts";
 import { PROFILES } from "./profiles.ts";
+import { listDossiers } from "./register.ts";
 
 /**
  * `vigil export --format popolo|esf`: called by the records export command,
@@ -39,7 +40,7 @@ export async function runFormatExport(opts: { data?: string; out?: string; forma
   }
 }
 
-/** Registers `vigil dossier build`. */
+/** Registers `vigil dossier build` and `vigil dossier list`. */
 export function register(program: Command): void {
   const dossier = program.command("dossier").description("accountability dossiers for courts, UN mechanisms and the public");
   withData(
@@ -74,4 +75,16 @@ export function register(program: Command): void {
       await store.close();
     }
   });
+
+  withData(dossier.command("list").description("the register of dossiers built: what was handed to whom, tied to which checkpoint").option("--subject <id>", "only dossiers about this person or event").option("--json", "machine-readable output")).action(
+    async (opts: { data?: string; subject?: string; json?: boolean }) => {
+      const { store, ctx } = await openForCommand(opts);
+      try {
+        const rows = await listDossiers(ctx, { ...(opts.subject ? { subjectId: opts.subject } : {}) });
+        emit(opts.json, rows, () => (rows.length ? rows.map((r) => `${r.id}\t${r.built_at}\t${r.profile}\t${r.subject_id}\t${r.built_by}\tcheckpoint ${r.checkpoint_size} ${r.checkpoint_root}\t${r.dir}`).join("\n") : "no dossier built yet"));
+      } finally {
+        await store.close();
+      }
+    },
+  );
 }

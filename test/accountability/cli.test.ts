@@ -20,6 +20,8 @@ test("vigil dossier build on the demo's synthetic officials, then vigil verify; 
   const verified = await runVigil(["verify", r.bundle]);
   assert.equal(verified.code, 0, verified.stdout);
   assert.match(verified.stdout, /^OK/);
+  const listed = JSON.parse((await runVigil(["dossier", "list", "--data", data, "--json"])).stdout) as { subject_id: string; checkpoint_size: number }[];
+  assert.deepEqual(listed.map((d) => [d.subject_id, d.checkpoint_size]), [["per_synthetic_official_1", r.seal.size]]);
 
   const popolo = await runVigil(["export", "--format", "popolo", "--public", "--out", join(dir, "popolo.json"), "--data", data]);
   assert.equal(popolo.code, 0, popolo.stderr);
