@@ -1,1 +1,16 @@
-export { authorize, can, mayRead, visibleLevels, type Action, type Confidentiality } from "./policy.ts";
+export { authorize, can, mayRead, visibleLevels, actionsOfScopes, SCOPES, SCOPE_NAMES, ACTIONS, type Action, type Confidentiality, type Scope } from "./policy.ts";
+export { adb, type AccountsDb, serverKey, hmac, sha256 } from "./db.ts";
+export type { AccountTables, UsersTable } from "./schema.ts";
+export { hashPassword, verifyPassword, checkNewPassword, MIN_PASSWORD } from "./passwords.ts";
+export { writeAudit, auditSink, auditAs, listAudit, exportAudit, type AuditEntry, type AuditQuery } from "./audit.ts";
+export { createUser, listUsers, getUser, updateUser, setLanguage, changePassword, userFromRow, userRow, userByEmail, normaliseEmail, USER_ROLES, isStaffRole, type User, type UserRole, type UserChange, type NewUser } from "./users.ts";
+export { createSession, resolveSession, revokeSession, revokeUserSessions, listSessions, recentlyAuthenticated, SESSION_IDLE_MS, SESSION_MAX_MS, RECENT_AUTH_MS, type Session, type SessionStage, type SessionMethod } from "./sessions.ts";
+export { actorFor, addGrant, removeGrant, listGrants, type Grant } from "./grants.ts";
+export { createApiToken, listApiTokens, revokeApiToken, resolveApiToken, TOKEN_PREFIX, MAX_TOKEN_DAYS, type ApiToken } from "./tokens.ts";
+export { ClientThrottle } from "./throttle.ts";
+export { beginTotp, confirmTotp, removeTotp, pendingTotpSecret, useTotpCode, normaliseCode } from "./totp.ts";
+export { passkeyRegistrationOptions, finishPasskeyRegistration, passkeySignInOptions, listPasskeys, removePasskey, type RelyingParty, type Passkey } from "./passkeys.ts";
+export { signInWithPassword, completeSecondFactor, signInWithPasskey, upgradeSession, type SignInEnv, type SignInOutcome } from "./sign-in.ts";
+export { securitySettings, saveSecuritySettings, type SecuritySettings } from "./settings.ts";
+export { setupNeeded, createSetupLink, peekLink, redeemLink, inviteUser, reissueInvite, startRecovery, listRecoveryRequests, approveRecovery, cancelRecovery, type LinkKind, type RecoveryRequest } from "./links.ts";
+export { accountsStartHook, baseUrl } from "./setup-hook.ts";

@@ -21,12 +21,26 @@ export type Action =
   | "search.staff"
   | "export.all"
   | "import.all"
+  | "account.self"
+  | "user.read"
+  | "user.manage"
+  | "user.recover"
+  | "grant.manage"
+  | "token.manage"
+  | "audit.read"
+  | "audit.export"
+  | "settings.manage"
+  | "proposal.read"
+  | "proposal.review"
+  | "proposal.withdraw"
   | "accountability.read"
   | "accountability.public"
   | "accountability.export"
   | "dossier.public"
   | "dossier.un-mechanism"
   | "dossier.court";
+
+const STAFF: readonly Role[] = ["admin", "editor", "researcher", "viewer"];
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   "record.read": ["admin", "editor", "researcher", "viewer", "system"],
@@ -44,6 +58,20 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "search.staff": ["admin", "editor", "researcher", "viewer", "system"],
   "export.all": ["admin", "system"],
   "import.all": ["admin", "system"],
+  // Each member of staff manages their own password, keys, sessions and tokens.
+  "account.self": STAFF,
+  "user.read": ["admin", "system"],
+  "user.manage": ["admin", "system"],
+  "user.recover": ["admin", "system"],
+  "grant.manage": ["admin", "system"],
+  // Anyone's tokens: an admin revokes a leaked token; everyone else only their own (below).
+  "token.manage": ["admin", "system"],
+  "audit.read": ["admin", "system"],
+  "audit.export": ["admin", "system"],
+  "settings.manage": ["admin", "system"],
+  "proposal.read": ["admin", "editor", "system"],
+  "proposal.review": ["admin", "editor", "system"],
+  "proposal.withdraw": ["admin", "editor", "system"],
   "accountability.read": ["admin", "editor", "researcher", "viewer", "system"],
   "accountability.public": ["admin", "editor", "researcher", "viewer", "system", "public"],
   "accountability.export": ["admin", "editor", "system"],
@@ -52,14 +80,52 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "dossier.court": ["admin", "system"],
 };
 
-export function can(actor: Actor, action: Action): boolean {
-  return ALLOWED[action].includes(actor.role);
+/** Actions a role may take on what it owns (its own tokens, its own proposals) though not on others'. */
+const OWN_ALLOWED: Partial<Record<Action, readonly Role[]>> = {
+  "token.manage": STAFF,
+  "proposal.read": STAFF,
+  "proposal.withdraw": STAFF,
+};
+
+/**
+ * What each API token scope permits. A token acts as its owner, narrowed to
+ * its scopes: it never reaches further than the owner's role, and a token
+ * without `restricted` never reads restricted claims.
+ */
+export const SCOPES = {
+  read: ["record.read", "history.read", "vocab.read", "search.staff", "proposal.read", "account.self"],
+  write: ["record.create", "record.update", "record.publish", "record.propose", "claim.create", "claim.update", "history.restore", "person.merge", "proposal.review", "proposal.withdraw"],
+  restricted: [],
+  export: ["export.all", "audit.export"],
+  admin: ["user.read", "user.manage", "grant.manage", "token.manage", "audit.read", "settings.manage", "vocab.manage"],
+} as const satisfies Record<string, readonly Action[]>;
+export type Scope = keyof typeof SCOPES;
+export const SCOPE_NAMES = Object.keys(SCOPES) as Scope[];
+
+/** The set of actions a list of scopes permits (for `Actor.scopes`). */
+export function actionsOfScopes(scopes: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of scopes) if (Object.hasOwn(SCOPES, s)) for (const a of SCOPES[s as Scope]) out.add(a);
+  return out;
 }
 
-/** Throws `forbidden` unless the actor may take the action. */
-export function authorize(actor: Actor, action: Action): void {
-  if (!can(actor, action)) throw new VigilError(actor.role === "public" ? "unauthenticated" : "forbidden", `not permitted: ${action}`);
+/**
+ * May the actor take the action? `ownerId`, when the action is on something
+ * owned (a token, a proposal), lets owners act on their own.
+ */
+export function can(actor: Actor, action: Action, ownerId?: string): boolean {
+  if (actor.scopes && !actor.scopes.has(action)) return false;
+  if (ALLOWED[action].includes(actor.role)) return true;
+  return ownerId !== undefined && ownerId === actor.id && (OWN_ALLOWED[action]?.includes(actor.role) ?? false);
 }
+
+/** Throws `forbidden` (or `unauthenticated` for a signed-out visitor) unless the actor may take the action. */
+export function authorize(actor: Actor, action: Action, ownerId?: string): void {
+  if (!can(actor, action, ownerId)) throw new VigilError(actor.role === "public" ? "unauthenticated" : "forbidden", `not permitted: ${action}`);
+}
+
+/** Every action, for listings and tests. */
+export const ACTIONS = Object.keys(ALLOWED) as Action[];
 
 export type Confidentiality = "public" | "staff" | "restricted";
 

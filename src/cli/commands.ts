@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { register as accountability } from "../accountability/cli.ts";
+import { register as accounts } from "../accounts/cli.ts";
 import { register as demo } from "../demo/cli.ts";
 import { register as estimate } from "../estimate/cli.ts";
+import { register as monitor } from "../monitor/cli.ts";
 import { register as records } from "../records/cli.ts";
 import { register as serve } from "../server/cli.ts";
 import { register as store } from "../store/cli.ts";
@@ -13,4 +15,4 @@ import { register as vault } from "../vault/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [accountability, demo, estimate, records, serve, store, vault];
+export const registrars: Registrar[] = [accountability, accounts, demo, estimate, monitor, records, serve, store, vault];

@@ -19,6 +19,8 @@ export interface Config {
   worker: boolean;
   /** Trust X-Forwarded-* from a proxy in front. */
   trustProxy: boolean;
+  /** Requests per minute one API token or session may make to /api/ (VIGIL_API_RATE_LIMIT). */
+  apiRateLimit: number;
 }
 
 export interface ConfigFlags {
@@ -48,6 +50,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const demo = flags.demo ?? env.VIGIL_DEMO !== "0";
   const worker = flags.worker ?? env.VIGIL_WORKER !== "0";
   const trustProxy = env.VIGIL_TRUST_PROXY === "1";
+  const apiRateText = env.VIGIL_API_RATE_LIMIT ?? "6000";
+  const apiRateLimit = Number(apiRateText);
+  if (!/^\d+$/.test(apiRateText) || apiRateLimit < 1) p.add("VIGIL_API_RATE_LIMIT", "VIGIL_API_RATE_LIMIT is a whole number of requests per minute");
   p.throwIfAny("the configuration has errors");
-  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy };
+  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy, apiRateLimit };
 }

@@ -18,6 +18,8 @@ export interface Actor {
   grantedRestricted?: ReadonlySet<string>;
   /** The role may read every restricted claim (granted per role by an admin). */
   restrictedByRole?: boolean;
+  /** When set (API tokens), only these actions are allowed, whatever the role allows. */
+  scopes?: ReadonlySet<string>;
 }
 
 export const SYSTEM: Actor = { id: "system", role: "system", restrictedByRole: true };

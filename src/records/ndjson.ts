@@ -213,6 +213,25 @@ function checkClaim(line: number, c: Claim, terms: Set<string>): void {
   if (typeof c.value !== "object" || c.value === null) fail(line, "value must be an object", "value");
 }
 
+/** The named members of an object, each checked to be a string (or, where allowed, null or a whole number). */
+function pickRow(line: number, what: string, o: unknown, spec: Record<string, "string" | "string?" | "int">): Record<string, string | number | null> {
+  if (!o || typeof o !== "object" || Array.isArray(o)) fail(line, `a ${what} line needs its fields`);
+  const src = o as Record<string, unknown>;
+  const out: Record<string, string | number | null> = {};
+  for (const [k, kind] of Object.entries(spec)) {
+    const v = src[k];
+    if (kind === "int") {
+      if (typeof v !== "number" || !Number.isInteger(v)) fail(line, `${what}: ${k} must be a whole number`, k);
+      out[k] = v;
+    } else if (v === null || v === undefined) {
+      if (kind === "string") fail(line, `${what}: ${k} is missing`, k);
+      out[k] = null;
+    } else if (typeof v !== "string") fail(line, `${what}: ${k} must be text`, k);
+    else out[k] = v;
+  }
+  return out;
+}
+
 export interface ImportResult {
   counts: ExportCounts;
 }
@@ -271,6 +290,7 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
       } catch (e) {
         fail(n, `not JSON: ${e instanceof Error ? e.message : String(e)}`);
       }
+      if (typeof line !== "object" || line === null || Array.isArray(line)) fail(n, "each line must be a JSON object");
       const type = line.type;
       if (!header) {
         if (type !== "header" || line.format !== EXPORT_FORMAT) fail(n, `not a ${EXPORT_FORMAT} file (the first line must be its header)`);
@@ -278,76 +298,87 @@ export async function importNdjson(ctx: Ctx, input: Readable, onProgress?: (line
         header = true;
         continue;
       }
-      switch (type) {
-        case "vocab_term": {
-          const { type: _t, ...t } = line as Line & VocabTermsTable;
-          if (typeof t.vocabulary !== "string" || typeof t.code !== "string" || typeof t.label_en !== "string" || typeof t.label_fa !== "string") fail(n, "a vocabulary term needs vocabulary, code, label_en and label_fa");
-          if (!terms.has(`${t.vocabulary}|${t.code}`)) {
-            await tx.db.insertInto("vocab_terms").values(t).execute();
-            terms.add(`${t.vocabulary}|${t.code}`);
+      try {
+        switch (type) {
+          case "vocab_term": {
+            const t = pickRow(n, "vocabulary term", line, { vocabulary: "string", code: "string", label_en: "string", label_fa: "string", description: "string?", parent_code: "string?", esf_ref: "string?", sort: "int", retired: "int" }) as unknown as VocabTermsTable;
+            if (!terms.has(`${t.vocabulary}|${t.code}`)) {
+              await tx.db.insertInto("vocab_terms").values(t).execute();
+              terms.add(`${t.vocabulary}|${t.code}`);
+            }
+            counts.vocab_term++;
+            break;
           }
-          counts.vocab_term++;
-          break;
-        }
-        case "person":
-        case "organization":
-        case "organisation":
-        case "place":
-        case "event":
-        case "source":
-        case "post": {
-          const r = line.vigil as VRecord;
-          if (!r || typeof r !== "object") fail(n, "a record line needs its vigil member");
-          checkRecord(n, r);
-          lineOf.set(r.id, n);
-          records.push(r);
-          counts.record++;
-          if (records.length >= 5000) await flushRecords();
-          break;
-        }
-        case "claim": {
-          await flushRecords();
-          const c = line.vigil as Claim;
-          if (!c || typeof c !== "object") fail(n, "a claim line needs its vigil member");
-          checkClaim(n, c, terms);
-          lineOf.set(c.id, n);
-          claims.push(c);
-          counts.claim++;
-          if (claims.length >= 5000) await flushClaims();
-          break;
-        }
-        case "membership":
-          // Derived from membership claims, for Popolo readers; the claim line carries it.
-          break;
-        case "change": {
-          await flushRecords();
-          await flushClaims();
-          changes.push(line.vigil as Omit<ChangesTable, "seq">);
-          counts.change++;
-          if (changes.length >= 1000) {
-            await tx.store.bulkInsert(tx.db, "changes", changes);
-            changes.length = 0;
+          case "person":
+          case "organization":
+          case "organisation":
+          case "place":
+          case "event":
+          case "source":
+          case "post": {
+            const r = line.vigil as VRecord;
+            if (!r || typeof r !== "object" || Array.isArray(r)) fail(n, "a record line needs its vigil member");
+            checkRecord(n, r);
+            lineOf.set(r.id, n);
+            records.push(r);
+            counts.record++;
+            if (records.length >= 5000) await flushRecords();
+            break;
           }
-          break;
+          case "claim": {
+            await flushRecords();
+            const c = line.vigil as Claim;
+            if (!c || typeof c !== "object" || Array.isArray(c)) fail(n, "a claim line needs its vigil member");
+            checkClaim(n, c, terms);
+            lineOf.set(c.id, n);
+            claims.push(c);
+            counts.claim++;
+            if (claims.length >= 5000) await flushClaims();
+            break;
+          }
+          case "membership":
+            // Derived from membership claims, for Popolo readers; the claim line carries it.
+            break;
+          case "change": {
+            await flushRecords();
+            await flushClaims();
+            changes.push(pickRow(n, "change", line.vigil, { entity_type: "string", entity_id: "string", record_id: "string", version: "int", action: "string", actor: "string", at: "string", reason: "string?", before: "string?", after: "string?" }) as unknown as Omit<ChangesTable, "seq">);
+            counts.change++;
+            if (changes.length >= 1000) {
+              await tx.store.bulkInsert(tx.db, "changes", changes);
+              changes.length = 0;
+            }
+            break;
+          }
+          case "merge": {
+            await flushRecords();
+            await flushClaims();
+            const m = pickRow(n, "merge", line.vigil, { id: "string", survivor_id: "string", merged_id: "string", moved_claims: "string", moved_references: "string", reason: "string?", actor: "string", at: "string", undone_at: "string?", undone_by: "string?" }) as unknown as MergesTable;
+            await tx.db.insertInto("merges").values(m).execute().catch((e: unknown) => fail(n, `merge ${m.id} cannot be stored: ${e instanceof Error ? e.message : String(e)}`));
+            counts.merge++;
+            break;
+          }
+          case "footer":
+            footer = line.counts as ExportCounts;
+            break;
+          default:
+            fail(n, `unknown line type ${JSON.stringify(type)}`, "type");
         }
-        case "merge": {
-          await flushRecords();
-          await flushClaims();
-          await tx.db.insertInto("merges").values(line.vigil as MergesTable).execute();
-          counts.merge++;
-          break;
-        }
-        case "footer":
-          footer = line.counts as ExportCounts;
-          break;
-        default:
-          fail(n, `unknown line type ${JSON.stringify(type)}`, "type");
+      } catch (e) {
+        // Anything the checks above let through and the database refuses is still this file's fault.
+        if (e instanceof VigilError) throw e;
+        fail(n, `the data at or just before this line cannot be stored: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (n % 1000 === 0) onProgress?.(n);
     }
-    await flushRecords();
-    await flushClaims();
-    await tx.store.bulkInsert(tx.db, "changes", changes);
+    try {
+      await flushRecords();
+      await flushClaims();
+      await tx.store.bulkInsert(tx.db, "changes", changes);
+    } catch (e) {
+      if (e instanceof VigilError) throw e;
+      fail(n, `the last lines cannot be stored: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (!header) fail(n, "the file is empty");
     if (!footer) fail(n, "the file ends without its footer: it is truncated");
     for (const k of Object.keys(counts) as (keyof ExportCounts)[]) {

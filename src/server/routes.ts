@@ -2,9 +2,11 @@ import type { FastifyPluginAsync } from "fastify";
 import { accountabilityRoutes } from "../accountability/index.ts";
 import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
+import { workspaceRoutes } from "../workspace/index.ts";
+import { apiRoutes } from "../api/index.ts";
 
 /**
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, accountabilityRoutes];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, accountabilityRoutes];

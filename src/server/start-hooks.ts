@@ -1,3 +1,4 @@
+import { accountsStartHook } from "../accounts/index.ts";
 import type { AppDeps } from "./deps.ts";
 
 /**
@@ -7,4 +8,4 @@ import type { AppDeps } from "./deps.ts";
  */
 export type StartHook = (deps: AppDeps, print: (line: string) => void) => Promise<void>;
 
-export const startHooks: StartHook[] = [];
+export const startHooks: StartHook[] = [accountsStartHook];

@@ -19,7 +19,7 @@ test("hostile import files are refused with a clear error and leave nothing behi
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: lines.length - 1 }),
-        fc.oneof(fc.string({ maxLength: 60 }), fc.json({ maxDepth: 3 }), fc.constant('{"type":"claim","vigil":{"id":"clm_x","citations":[]}}'), fc.constant('{"type":"person","vigil":{"id":"../../etc"}}')),
+        fc.oneof(fc.string({ maxLength: 60 }), fc.json({ maxDepth: 3 }), fc.constantFrom("null", "[]", "42", '{"type":"change","vigil":{"entity_id":5}}', '{"type":"merge","vigil":null}', '{"type":"vocab_term","vocabulary":"x","code":{}}', '{"type":"source","vigil":{"id":"src_x","type":"source","status":"draft","confidentiality":"staff","data":{},"label":{},"version":1,"createdAt":"a","updatedAt":"a","createdBy":"a","updatedBy":"a"}}'), fc.constant('{"type":"claim","vigil":{"id":"clm_x","citations":[]}}'), fc.constant('{"type":"person","vigil":{"id":"../../etc"}}')),
         async (at, garbage) => {
           const hostile = [...lines];
           hostile[at] = `${garbage}\n`;
@@ -37,7 +37,7 @@ test("hostile import files are refused with a clear error and leave nothing behi
           assert.equal(Number(n.n), 0);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 120 },
     );
   } finally {
     await source.dispose();

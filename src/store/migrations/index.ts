@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Dialect } from "../dialect.ts";
 import * as m0001 from "./0001-records.ts";
+import * as m0100 from "./0100-accounts.ts";
+import * as m0600 from "./0600-monitor.ts";
 import * as m0700 from "./0700-dossiers.ts";
 
 /**
@@ -12,5 +14,7 @@ export type MigrationModule = { up: (db: Kysely<any>, dialect: Dialect) => Promi
 
 export const migrations: Record<string, MigrationModule> = {
   "0001-records": m0001,
+  "0100-accounts": m0100,
+  "0600-monitor": m0600,
   "0700-dossiers": m0700,
 };

@@ -1,0 +1,2 @@
+export { apiRoutes, apiRouteTable, presentRecord } from "./routes.ts";
+export { buildOpenApi, type ApiRoute } from "./openapi.ts";

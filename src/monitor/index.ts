@@ -1,0 +1,29 @@
+/**
+ * Monitoring and early warning: detection (labels with reasons), extraction
+ * (entities with offsets), language identification, feeds and polling,
+ * trends, watchlist and alerts. Code outside this folder imports only this file.
+ */
+export { LABELS, isLabel, loadLexicon, type Label, type Lexicon } from "./lexicon.ts";
+export { identifyLanguage, type Lang, type LanguageGuess } from "./language.ts";
+export { normaliseMapped, originalSpan, type MappedText } from "./normalise.ts";
+export { detect, makeDetector, DEFAULT_THRESHOLDS, type Detector, type DetectionResult, type LabelReason, type RuleMatch, type SuppressedMatch, type Thresholds, type Field } from "./detect.ts";
+export { extractEntities, type Entity, type EntityType } from "./extract.ts";
+export { trainClassifier, classify as classifierScores, type ClassifierModel } from "./classifier.ts";
+export { loadLabelledSet, defaultModel, type LabelledExample } from "./labelled.ts";
+export { evaluate, crossValidate, type LabelFigures } from "./evaluate.ts";
+export { classifyItem, defaultDetector, parseItemLine, toItem, type ClassifiedItem, type MonitorItemInput } from "./classify.ts";
+export { weeklySeries, monthlySeries, markAnomalies, barChartSvg, type ExecutionRecord, type Series, type SeriesPoint, type Anomaly } from "./trends.ts";
+export { pollOnce, backoffMinutes, type MonitorRepository, type SourceState, type SourceFailure, type CollectedItem, type PollReport, type PollOptions } from "./poller.ts";
+export { MemoryMonitorRepository } from "./memory-repository.ts";
+export { StoreMonitorRepository } from "./store-repository.ts";
+export { safeFetch, FetchError, type FetchOptions, type FetchResult } from "./fetcher.ts";
+export { parseFeedDocument, type ParsedFeed, type FeedEntry } from "./feeds.ts";
+export { extractArticle, htmlToText, type Article } from "./html.ts";
+export { addSource, listSources, listTriage, setItemStatus, type NewSource, type TriageItem } from "./sources.ts";
+export { POLL_JOB, schedulePoll, pollStore } from "./jobs.ts";
+export { addStep, currentStatus, findWatched, riskLevel, validateStep, WATCH_STEP_KINDS, type Watch, type WatchStep, type WatchStepKind, type WatchStatus, type WatchSourceRef, type StatusChange, type WatchHit } from "./watchlist.ts";
+export { wants, planDeliveries, digestDue, renderAlertMessage, webhookPayload, validateSubscription, itemEvent, TOPICS, type AlertEvent, type Subscription, type Delivery, type Topic, type AlertableItem } from "./alerts.ts";
+export { raiseAlerts, dispatchDue, MemoryAlertRepository, type AlertRepository, type AlertTransports, type DispatchReport } from "./dispatch.ts";
+export { signWebhook, verifyWebhook, sendWebhook } from "./webhook.ts";
+export { smtpSender, type SmtpSettings } from "./email.ts";
+export { StoreAlertRepository, createSubscription, createWatch, recordStep, listWatches, allWatches, type WatchSummary } from "./store-alerts.ts";
