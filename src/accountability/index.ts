@@ -20,3 +20,4 @@ export { accountabilityRoutes, careerPageData } from "./routes.tsx";
 export { presentPublicCareer } from "./public-presenter.ts";
 export { CareerBody, PublicOfficialPage, STYLESHEET, type CareerPageData } from "./pages.tsx";
 export { listDossiers, getDossier, profilesFor, type DossiersTable, type AccountabilityTables } from "./register.ts";
+export { accountabilityWorkspace } from "./workspace-pages.tsx";

@@ -16,14 +16,14 @@ import { makeShow } from "./show.ts";
 extraAssets.set("accountability.css", new URL("./assets/accountability.css", import.meta.url));
 
 /** Names of everything a career mentions, and its claims, for the tables. */
-export async function careerPageData(loader: Loader, career: Career, withChain: boolean): Promise<CareerPageData> {
+export async function careerPageData(loader: Loader, career: Career, withChain: boolean, at?: string): Promise<CareerPageData> {
   const claims = new Map<string, Claim>();
   for (const p of career.postings) claims.set(p.claim.id, p.claim);
   for (const i of career.involvements) {
     claims.set(i.claim.id, i.claim);
     claims.set(i.act.claim.id, i.act.claim);
   }
-  const first = career.involvements.map((i) => i.act.claim.date).find((d) => d?.earliest);
+  const first = at ?? career.involvements.map((i) => i.act.claim.date).find((d) => d?.earliest);
   const chain = withChain && first ? await commandChainWith(loader, career.person.id, first) : null;
   const ids = new Set<string>([career.person.id]);
   for (const c of claims.values()) [c.subjectId, c.objectId ?? "", c.placeId ?? "", ...c.citations.map((s) => s.sourceId)].filter(Boolean).forEach((id) => ids.add(id));

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
-import { accountabilityRoutes } from "../accountability/index.ts";
+import { accountabilityRoutes, accountabilityWorkspace } from "../accountability/index.ts";
 import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
 import { workspaceRoutes } from "../workspace/index.ts";
@@ -9,4 +9,4 @@ import { apiRoutes } from "../api/index.ts";
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, accountabilityRoutes];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, accountabilityRoutes, accountabilityWorkspace];
