@@ -2,13 +2,21 @@ import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { emit, openForCommand, withData } from "../cli/common.ts";
+import { auditSink } from "../accounts/index.ts";
+import { emit, openForCommand as openStoreForCommand, withData } from "../cli/common.ts";
+import { makeCtx } from "../core/context.ts";
 import { VigilError } from "../core/errors.ts";
 import { DEFAULT_ORIGIN, Vault } from "../vault/index.ts";
 import { buildDossier } from "./dossier.ts";
 import { esfExport, popoloExport } from "./exports.ts";
 import { PROFILES } from "./profiles.ts";
 import { listDossiers } from "./register.ts";
+
+/** The command's store and context, with the audit log attached: dossiers and exports are audited from the command line too. */
+async function openForCommand(flags: { data?: string }): Promise<Awaited<ReturnType<typeof openStoreForCommand>>> {
+  const opened = await openStoreForCommand(flags);
+  return { ...opened, ctx: makeCtx(opened.store, opened.ctx.actor, { audit: auditSink }) };
+}
 
 /**
  * `vigil export --format popolo|esf`: called by the records export command,

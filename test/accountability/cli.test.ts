@@ -20,6 +20,8 @@ test("vigil dossier build on the demo's synthetic officials, then vigil verify; 
   const verified = await runVigil(["verify", r.bundle]);
   assert.equal(verified.code, 0, verified.stdout);
   assert.match(verified.stdout, /^OK/);
+  const audited = await runVigil(["audit", "list", "--data", data, "--json"]);
+  assert.match(audited.stdout + audited.stderr, /dossier\.build/, "the build is in the audit log");
   const listed = JSON.parse((await runVigil(["dossier", "list", "--data", data, "--json"])).stdout) as { subject_id: string; checkpoint_size: number }[];
   assert.deepEqual(listed.map((d) => [d.subject_id, d.checkpoint_size]), [["per_synthetic_official_1", r.seal.size]]);
 
