@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { makeCtx, SYSTEM, withTransaction } from "../src/core/context.ts";
 import { addClaim, createRecord, seedVocabularies } from "../src/records/index.ts";
 import { openStore } from "../src/store/index.ts";
-import { Vault, verifyBundle } from "../src/vault/index.ts";
-import { buildDossier, recordPosting } from "../src/accountability/index.ts";
+import { verifyBundle } from "../src/vault/index.ts";
+import { buildDossier, openVaultFor, recordPosting } from "../src/accountability/index.ts";
 
 const ACTS = 1000;
 const ITEMS = 200;
@@ -26,7 +26,7 @@ try {
   const store = await openStore({ dataDir: dir });
   await seedVocabularies(store.db);
   const ctx = makeCtx(store, { ...SYSTEM, id: "system:bench" });
-  const vault = await Vault.open({ dataDir: dir });
+  const vault = await openVaultFor(store);
   const [official, tSetup] = await time(() =>
     withTransaction(ctx, async (tx) => {
       const sources: string[] = [];

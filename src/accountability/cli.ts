@@ -6,7 +6,8 @@ import { auditSink } from "../accounts/index.ts";
 import { emit, openForCommand as openStoreForCommand, withData } from "../cli/common.ts";
 import { makeCtx } from "../core/context.ts";
 import { VigilError } from "../core/errors.ts";
-import { DEFAULT_ORIGIN, Vault } from "../vault/index.ts";
+import { DEFAULT_ORIGIN } from "../vault/index.ts";
+import { openVaultFor } from "./vault-port.ts";
 import { buildDossier } from "./dossier.ts";
 import { esfExport, popoloExport } from "./exports.ts";
 import { PROFILES } from "./profiles.ts";
@@ -64,9 +65,9 @@ export function register(program: Command): void {
       .option("--origin <origin>", "the vault log's origin (as for vigil vault)", DEFAULT_ORIGIN)
       .option("--json", "machine-readable output"),
   ).action(async (opts: { data?: string; person?: string; event?: string; profile: string; out: string; lang: "en" | "fa"; at?: string; origin: string; json?: boolean }) => {
-    const { store, ctx, config } = await openForCommand(opts);
+    const { store, ctx } = await openForCommand(opts);
     try {
-      const vault = await Vault.open({ dataDir: config.dataDir, origin: opts.origin });
+      const vault = await openVaultFor(store, opts.origin);
       const r = await buildDossier(ctx, vault, { ...(opts.person ? { personId: opts.person } : {}), ...(opts.event ? { eventId: opts.event } : {}), profile: opts.profile, lang: opts.lang, outDir: opts.out, ...(opts.at ? { at: opts.at } : {}) });
       emit(opts.json, r, () =>
         [

@@ -21,3 +21,4 @@ export { presentPublicCareer } from "./public-presenter.ts";
 export { CareerBody, PublicOfficialPage, STYLESHEET, type CareerPageData } from "./pages.tsx";
 export { listDossiers, getDossier, profilesFor, type DossiersTable, type AccountabilityTables } from "./register.ts";
 export { accountabilityWorkspace } from "./workspace-pages.tsx";
+export { openVaultFor } from "./vault-port.ts";

@@ -7,7 +7,6 @@ import { can } from "../accounts/index.ts";
 import { audit } from "../core/context.ts";
 import { VigilError } from "../core/errors.ts";
 import { termLabels } from "../records/index.ts";
-import { Vault } from "../vault/index.ts";
 import { authenticate, Csrf, ErrorSummary, errorsByField, pageEnv, registerWorkspaceSection, SelectField, sendPage, StaffLayout, str, TextField, withStaff, type FieldErrors, type PageEnv } from "../workspace/index.ts";
 import { careerOf } from "./careers.ts";
 import { buildDossier, DOSSIER_FILES } from "./dossier.ts";
@@ -18,6 +17,7 @@ import { PROFILES } from "./profiles.ts";
 import { getDossier, listDossiers, profilesFor, type DossiersTable } from "./register.ts";
 import { careerPageData } from "./routes.tsx";
 import { makeShow } from "./show.ts";
+import { openVaultFor } from "./vault-port.ts";
 
 const BASE = "/workspace/accountability";
 
@@ -174,7 +174,7 @@ export const accountabilityWorkspace = withStaff(async (app) => {
     const { config } = req.server.deps;
     const out = join(config.dataDir, "dossiers", `${new Date().toISOString().slice(0, 10)}-${randomBytes(8).toString("hex")}`);
     try {
-      const vault = await Vault.open({ dataDir: config.dataDir });
+      const vault = await openVaultFor(req.server.deps.store);
       const r = await buildDossier(ctx, vault, { ...(values.kind === "event" ? { eventId: values.subject } : { personId: values.subject }), profile: values.profile, lang: values.lang as "fa" | "en", outDir: out, ...(values.at ? { at: values.at } : {}) });
       return reply.redirect(`${BASE}/dossiers/${r.id}?built=1`, 303);
     } catch (e) {
