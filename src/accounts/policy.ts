@@ -40,7 +40,13 @@ export type Action =
   | "memorial.moderate"
   | "memorial.testimony"
   | "estimate.read"
-  | "estimate.run";
+  | "estimate.run"
+  | "accountability.read"
+  | "accountability.public"
+  | "accountability.export"
+  | "dossier.public"
+  | "dossier.un-mechanism"
+  | "dossier.court";
 
 const STAFF: readonly Role[] = ["admin", "editor", "researcher", "viewer"];
 
@@ -82,6 +88,12 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "memorial.testimony": ["admin", "editor", "system"],
   "estimate.read": ["admin", "editor", "researcher", "viewer", "system"],
   "estimate.run": ["admin", "editor", "researcher", "system"],
+  "accountability.read": ["admin", "editor", "researcher", "viewer", "system"],
+  "accountability.public": ["admin", "editor", "researcher", "viewer", "system", "public"],
+  "accountability.export": ["admin", "editor", "system"],
+  "dossier.public": ["admin", "editor", "researcher", "system"],
+  "dossier.un-mechanism": ["admin", "editor", "system"],
+  "dossier.court": ["admin", "system"],
 };
 
 /** Actions a role may take on what it owns (its own tokens, its own proposals) though not on others'. */

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { register as accountability } from "../accountability/cli.ts";
 import { register as accounts } from "../accounts/cli.ts";
 import { register as demo } from "../demo/cli.ts";
 import { register as estimate } from "../estimate/cli.ts";
@@ -17,4 +18,4 @@ import { register as vault } from "../vault/cli.ts";
  */
 export type Registrar = (program: Command) => void;
 
-export const registrars: Registrar[] = [accounts, demo, estimate, linkage, lists, monitor, records, serve, store, vault, memorial];
+export const registrars: Registrar[] = [accounts, demo, estimate, linkage, lists, monitor, records, serve, store, vault, memorial, accountability];

@@ -2,6 +2,8 @@ import { authorize } from "../accounts/index.ts";
 import { nowIso, withTransaction, type Ctx } from "../core/context.ts";
 import { conflict, Problems, VigilError } from "../core/errors.ts";
 import { newId, isId } from "../core/ids.ts";
+import type { FuzzyDate } from "../core/dates.ts";
+import { dateFromColumns } from "./rows.ts";
 import { normaliseClaim, propertySpec, type NormalisedClaim, type TermCheck } from "./properties.ts";
 import { findClaim, recordChange, refreshDerived, requireRecord } from "./repo.ts";
 import { citationToRow, claimToRow } from "./rows.ts";
@@ -49,9 +51,49 @@ export async function checkClaimReferences(ctx: Ctx, subjectId: string, claim: N
       if (!r) p.add(`${prefix}objectId`, `record ${claim.objectId} does not exist`);
       else if (!spec.object.includes(r.type as RecordType)) p.add(`${prefix}objectId`, `${claim.property} must point to a ${spec.object.join(" or ")}, not a ${r.type}`);
       else if (claim.objectId === subjectId) p.add(`${prefix}objectId`, `a record cannot point to itself`);
+      else if (claim.property === "parent") {
+        const path = await parentPath(ctx, claim.objectId, subjectId, claim.date);
+        if (path) p.add(`${prefix}objectId`, `${claim.objectId} is already below ${subjectId} (${[subjectId, ...path].join(" → ")}) at a time this claim covers: that would make a cycle of parents`);
+      }
     }
   }
   p.throwIfAny(`the ${claim.property} claim has errors`);
+}
+
+/**
+ * A chain of parents from `from` up to `target` whose dates may all hold at
+ * one time overlapping `date` (undated links hold always), or null. Parents
+ * come from active `parent` claims and from records' current parent; an
+ * organisation may move under a former child once the old link has ended.
+ */
+async function parentPath(ctx: Ctx, from: string, target: string, date: FuzzyDate | null): Promise<string[] | null> {
+  const rows = await ctx.db.selectFrom("claims").select(["subject_id", "object_id", "date_text", "date_calendar", "date_precision", "date_value", "date_earliest", "date_latest"]).where("property", "=", "parent").where("status", "=", "active").execute();
+  const current = await ctx.db.selectFrom("records").select(["id", "parent_id"]).where("type", "=", "organisation").where("parent_id", "is not", null).execute();
+  const up = new Map<string, { to: string; lo: string | null; hi: string | null }[]>();
+  const add = (a: string, b: string, lo: string | null, hi: string | null): void => void up.set(a, [...(up.get(a) ?? []), { to: b, lo, hi }]);
+  for (const r of rows) {
+    const d = dateFromColumns(r);
+    if (r.object_id) add(r.subject_id, r.object_id, d?.earliest ?? null, d?.latest ?? null);
+  }
+  for (const r of current) if (r.parent_id) add(r.id, r.parent_id, null, null);
+  const max = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
+  const min = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a < b ? a : b);
+  const seen = new Set<string>();
+  const walk = (node: string, lo: string | null, hi: string | null, path: string[]): string[] | null => {
+    if (node === target) return path;
+    const key = `${node}|${lo ?? ""}|${hi ?? ""}`;
+    if (seen.has(key) || path.length > 64) return null;
+    seen.add(key);
+    for (const e of up.get(node) ?? []) {
+      const l = max(lo, e.lo);
+      const h = min(hi, e.hi);
+      if (l !== null && h !== null && l > h) continue;
+      const found = walk(e.to, l, h, [...path, e.to]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(from, date?.earliest ?? null, date?.latest ?? null, [from]);
 }
 
 /** Inserts a validated claim with its citations and history; the caller holds the transaction. */

@@ -132,8 +132,19 @@ export function register(program: Command): void {
     }
   });
 
-  withData(program.command("export").description("write the whole database as NDJSON (docs/export-format.md; Popolo for people, organisations, memberships)").option("--out <file>", "file to write (default: standard output)")).action(
-    async (opts: { data?: string; out?: string }) => {
+  withData(
+    program
+      .command("export")
+      .description("write the whole database as NDJSON (docs/export-format.md), or with --format popolo|esf the accountability exports (docs/popolo-export.md, docs/esf-export.md)")
+      .option("--out <file>", "file to write (default: standard output)")
+      .option("--format <format>", "ndjson (default), popolo or esf")
+      .option("--public", "popolo and esf: only public claims of published records (as the memorial shows them)"),
+  ).action(
+    async (opts: { data?: string; out?: string; format?: string; public?: boolean }) => {
+      if (opts.format && opts.format !== "ndjson") {
+        const { runFormatExport } = await import("../accountability/index.ts");
+        return runFormatExport(opts);
+      }
       const { store, ctx } = await openForCommand(opts);
       const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
       let bar: ReturnType<typeof progressBar> | undefined;

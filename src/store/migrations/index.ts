@@ -7,6 +7,7 @@ import * as m0400 from "./0400-vault.ts";
 import * as m0500 from "./0500-memorial.ts";
 import * as m0300 from "./0300-estimate.ts";
 import * as m0600 from "./0600-monitor.ts";
+import * as m0700 from "./0700-dossiers.ts";
 
 /**
  * Every migration, by name. Names sort in the order they apply; each
@@ -23,4 +24,5 @@ export const migrations: Record<string, MigrationModule> = {
   "0500-memorial": m0500,
   "0300-estimate": m0300,
   "0600-monitor": m0600,
+  "0700-dossiers": m0700,
 };
