@@ -32,7 +32,12 @@ export type Action =
   | "settings.manage"
   | "proposal.read"
   | "proposal.review"
-  | "proposal.withdraw";
+  | "proposal.withdraw"
+  | "monitor.read"
+  | "monitor.triage"
+  | "monitor.sources"
+  | "monitor.watchlist"
+  | "monitor.subscriptions";
 
 const STAFF: readonly Role[] = ["admin", "editor", "researcher", "viewer"];
 
@@ -66,6 +71,11 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "proposal.read": ["admin", "editor", "system"],
   "proposal.review": ["admin", "editor", "system"],
   "proposal.withdraw": ["admin", "editor", "system"],
+  "monitor.read": ["admin", "editor", "researcher", "viewer", "system"],
+  "monitor.triage": ["admin", "editor", "system"],
+  "monitor.sources": ["admin", "editor", "system"],
+  "monitor.watchlist": ["admin", "editor", "system"],
+  "monitor.subscriptions": ["admin", "editor", "system"],
 };
 
 /** Actions a role may take on what it owns (its own tokens, its own proposals) though not on others'. */
@@ -81,8 +91,8 @@ const OWN_ALLOWED: Partial<Record<Action, readonly Role[]>> = {
  * without `restricted` never reads restricted claims.
  */
 export const SCOPES = {
-  read: ["record.read", "history.read", "vocab.read", "search.staff", "proposal.read", "account.self"],
-  write: ["record.create", "record.update", "record.publish", "record.propose", "claim.create", "claim.update", "history.restore", "person.merge", "proposal.review", "proposal.withdraw"],
+  read: ["record.read", "history.read", "vocab.read", "search.staff", "proposal.read", "account.self", "monitor.read"],
+  write: ["record.create", "record.update", "record.publish", "record.propose", "claim.create", "claim.update", "history.restore", "person.merge", "proposal.review", "proposal.withdraw", "monitor.triage", "monitor.sources", "monitor.watchlist", "monitor.subscriptions"],
   restricted: [],
   export: ["export.all", "audit.export"],
   admin: ["user.read", "user.manage", "grant.manage", "token.manage", "audit.read", "settings.manage", "vocab.manage"],

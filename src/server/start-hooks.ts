@@ -1,4 +1,5 @@
 import { accountsStartHook } from "../accounts/index.ts";
+import { monitorStartHook } from "../monitor/index.ts";
 import type { AppDeps } from "./deps.ts";
 
 /**
@@ -8,4 +9,4 @@ import type { AppDeps } from "./deps.ts";
  */
 export type StartHook = (deps: AppDeps, print: (line: string) => void) => Promise<void>;
 
-export const startHooks: StartHook[] = [accountsStartHook];
+export const startHooks: StartHook[] = [accountsStartHook, monitorStartHook];

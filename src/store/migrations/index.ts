@@ -3,6 +3,7 @@ import type { Dialect } from "../dialect.ts";
 import * as m0001 from "./0001-records.ts";
 import * as m0100 from "./0100-accounts.ts";
 import * as m0600 from "./0600-monitor.ts";
+import * as m0601 from "./0601-monitor-triage.ts";
 
 /**
  * Every migration, by name. Names sort in the order they apply; each
@@ -15,4 +16,5 @@ export const migrations: Record<string, MigrationModule> = {
   "0001-records": m0001,
   "0100-accounts": m0100,
   "0600-monitor": m0600,
+  "0601-monitor-triage": m0601,
 };
