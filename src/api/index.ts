@@ -1,2 +1,2 @@
-export { apiRoutes, apiRouteTable, presentRecord } from "./routes.ts";
+export { apiRoutes, apiRouteTable, presentRecord, registerApiRoutes, type ApiExtension } from "./routes.ts";
 export { buildOpenApi, type ApiRoute } from "./openapi.ts";

@@ -109,6 +109,23 @@ const ROUTE_ACTIONS: Record<string, Action> = {
 /** Routes a token may never use (a token cannot mint tokens or start recoveries). */
 const SESSION_ONLY = new Set(["POST /api/v1/tokens", "POST /api/v1/users/:id/recovery", "POST /api/v1/recoveries/:id/approve"]);
 
+/**
+ * Another capability's API routes, registered inside /api behind the same
+ * authentication, policy check, rate limit and JSON errors, and listed in
+ * the OpenAPI document. `actions` maps "METHOD /api/v1/…" to its action.
+ */
+export interface ApiExtension {
+  actions: Record<string, Action>;
+  register: (app: FastifyInstance) => Promise<void>;
+}
+const extensions: ApiExtension[] = [];
+
+/** Adds a capability's routes to the API (call at import time, before the app is built). */
+export function registerApiRoutes(extension: ApiExtension): void {
+  extensions.push(extension);
+  Object.assign(ROUTE_ACTIONS, extension.actions);
+}
+
 /** Routes collected for the OpenAPI document (every route of this plugin). */
 export const apiRouteTable: ApiRoute[] = [];
 
@@ -182,6 +199,7 @@ export const apiRoutes: FastifyPluginAsync = async (root) => {
       app.setNotFoundHandler(async (req, reply) => reply.code(404).send(errorBody("not_found", `no API route ${req.method} ${req.url.split("?")[0] ?? ""}`)));
 
       await register(app);
+      for (const extension of extensions) await extension.register(app);
     },
     { prefix: "/api" },
   );

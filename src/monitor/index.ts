@@ -53,3 +53,5 @@ export {
   type SubscriptionInput,
   type SubscriptionPatch,
 } from "./store-alerts.ts";
+export { staffExecutionRecords, publicExecutionRecords, trendSeries, trendSvg, type TrendCharts } from "./record-trends.ts";
+export { monitorPages } from "./web/pages.tsx";

@@ -3,9 +3,10 @@ import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
 import { workspaceRoutes } from "../workspace/index.ts";
 import { apiRoutes } from "../api/index.ts";
+import { monitorPages } from "../monitor/index.ts";
 
 /**
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, monitorPages];
