@@ -183,11 +183,15 @@ export function draftFromItem(item: TriageItem): ConfirmDraft {
       const latin = detectScript(name) === "latin";
       if (latin && !same.nameEn) same.nameEn = name;
       if (!latin && !same.nameFa) same.nameFa = name;
-      if (!same.quote && e.field === "text") same.quote = sentenceAround(item.text, e.start, e.end);
       continue;
     }
     const latin = detectScript(name) === "latin";
     people.push({ ...base, match: "new", kind: "individual", nameEn: latin ? name : "", nameFa: latin ? "" : name, count: null, quote: sentenceAround(textOf(e), e.start, e.end), include: true, mentions: [mention] });
+  }
+  // The quotation is the text's sentence that names them (a headline is a summary, not the report).
+  for (const p of people) {
+    const inText = p.mentions.find((m) => m.field === "text");
+    if (inText) p.quote = sentenceAround(item.text, inText.start, inText.end);
   }
   const countEnt = ents.find((e) => e.type === "count" && e.count && e.count.value > 1);
   if (countEnt?.count) {

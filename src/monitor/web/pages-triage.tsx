@@ -177,7 +177,7 @@ function ConfirmForm({ env, item, view, state, errors, vocab }: { env: PageEnv; 
                 {r.mentions.map((m, k) => (
                   <>
                     {k > 0 && " · "}
-                    <bdi>{m.text}</bdi>
+                    <bdi>{m.text.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, "")}</bdi>
                   </>
                 ))}
               </p>

@@ -8,6 +8,7 @@ import type { LabelReason } from "../detect.ts";
 import type { Entity } from "../extract.ts";
 import type { Label } from "../lexicon.ts";
 import "./messages.ts";
+import { provinceName } from "./provinces.ts";
 
 /** The monitoring sub-sections and who sees each. */
 const SUBNAV: { id: string; href: string; visible: (a: Actor) => boolean }[] = [
@@ -177,8 +178,9 @@ export function EntityTable({ env, entities }: { env: PageEnv; entities: readonl
             </td>
             <td>
               {e.type === "date" && e.date ? <DateBoth env={env} date={e.date} /> : null}
-              {e.count ? `${num(env.lang, e.count.value)} (${e.count.qualifier})` : null}
-              {e.name && e.type !== "date" ? <bdi>{e.name}</bdi> : null}
+              {e.count ? `${num(env.lang, e.count.value)} (${t(`monitor.qualifier.${e.count.qualifier}`)})` : null}
+              {e.type === "charge" && e.name ? <bdi>{e.name}</bdi> : null}
+              {(e.type === "place" || e.type === "prison") && e.province ? t("monitor.item.inProvince", { province: provinceName(e.province, env.lang) }) : null}{" "}
               {e.executions ? <span class="badge restricted">{t("monitor.entity.executions")}</span> : null}
             </td>
           </tr>
