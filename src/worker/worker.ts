@@ -27,11 +27,16 @@ export async function runWorker(store: Store, handlers: ReadonlyMap<string, JobH
     }
     if (!job) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, idleMs);
-        options.signal.addEventListener("abort", () => {
+        const onAbort = (): void => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        // The listener goes when the wait ends: one per idle wait would pile up for as long as the server runs.
+        const t = setTimeout(() => {
+          options.signal.removeEventListener("abort", onAbort);
+          resolve();
+        }, idleMs);
+        options.signal.addEventListener("abort", onAbort, { once: true });
       });
       continue;
     }
