@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { auditSink, createUser } from "../../src/accounts/index.ts";
 import { makeCtx, SYSTEM } from "../../src/core/context.ts";
 import { getRecord } from "../../src/records/index.ts";
-import { addSource, classifyItem, createWatch, getTriageItem, listTriage, recordStep, StoreMonitorRepository } from "../../src/monitor/index.ts";
+import { addSource, classifyItem, createSubscription, createWatch, getTriageItem, listTriage, recordStep, StoreMonitorRepository } from "../../src/monitor/index.ts";
 import { parseDate } from "../../src/core/dates.ts";
 import { startApp, type RunningApp } from "../helpers/app.ts";
 import { chromiumProblem, launchBrowser, newContext } from "../helpers/browser.ts";
@@ -24,12 +24,16 @@ let close: () => Promise<void>;
 let itemId = "";
 let otherItemId = "";
 let totpSecret = "";
+let sourceId = "";
+let watchId = "";
+let subscriptionId = "";
 
 before(async () => {
   if (chromiumProblem) return;
   app = await startApp();
   const sys = makeCtx(app.deps.store, { ...SYSTEM, id: "system:test" }, { audit: auditSink });
   const source = await addSource(sys, { url: "https://news.example.org/feed.xml", title: "Synthetic feed" });
+  sourceId = source.id;
   const title = "Supreme Court upholds death sentence of Kamran Rostami";
   const text = "Iran's Supreme Court has upheld the death sentence of Kamran Rostami, a political prisoner held in Urmia Central Prison, on the charge of baghi, on 20 July 2025. His family fears an imminent execution.";
   await new StoreMonitorRepository(app.deps.store).addItems([{ sourceId: source.id, key: "en-1", url: "https://news.example.org/en-1", title, text, published: "2025-07-21T08:00:00.000Z", fetchedAt: new Date().toISOString(), classification: classifyItem({ id: "en-1", title, text, published: "2025-07-21T08:00:00.000Z" }) }]);
@@ -40,6 +44,8 @@ before(async () => {
   otherItemId = (await listTriage(sys)).find((i) => i.id !== itemId)!.id;
   const w = await createWatch(sys, { names: ["Kamran Rostami", "کامران رستمی"], province: "west-azerbaijan" });
   await recordStep(sys, w.id, { kind: "sentence_upheld", date: parseDate("1404/04/29"), sources: [{ org: "A rights group (synthetic)", url: "https://example.org/r" }] });
+  watchId = w.id;
+  subscriptionId = (await createSubscription(sys, { name: "Family", channel: "email", address: "family@example.org", topics: [], persons: [w.id], provinces: [], mode: "immediate", lang: "fa" })).subscription.id;
   await createUser(sys, { email: "editor@example.org", displayName: "Editor", role: "editor", password: PASSWORD });
   ({ browser, close } = await launchBrowser());
 });
@@ -136,8 +142,9 @@ test("the monitoring pages pass axe-core's checks in English and Persian", { ski
       await page.goto(`${app.url}/workspace/monitor/`);
       await page.click('header.site form[action="/workspace/lang"] button');
     }
-    for (const path of ["/workspace/monitor/?status=all", `/workspace/monitor/items/${otherItemId}`, `/workspace/monitor/items/${itemId}`, "/workspace/monitor/sources", "/workspace/monitor/watchlist", "/workspace/monitor/subscriptions", "/workspace/monitor/trends"]) {
-      await page.goto(`${app.url}${path}`);
+    for (const path of ["/workspace/monitor/?status=all", `/workspace/monitor/items/${otherItemId}`, `/workspace/monitor/items/${itemId}`, "/workspace/monitor/sources", `/workspace/monitor/sources/${sourceId}`, "/workspace/monitor/watchlist", `/workspace/monitor/watchlist/${watchId}`, "/workspace/monitor/subscriptions", `/workspace/monitor/subscriptions/${subscriptionId}`, "/workspace/monitor/trends"]) {
+      const res = await page.goto(`${app.url}${path}`);
+      assert.equal(res?.status(), 200, path);
       assert.equal(await page.getAttribute("html", "dir"), lang === "fa" ? "rtl" : "ltr");
       await page.addScriptTag({ content: axe.source });
       const violations = await page.evaluate(async () => {

@@ -15,6 +15,7 @@ import {
   createWatch,
   dismissItem,
   draftFromItem,
+  getSource,
   getTriageItem,
   listTriage,
   publicTrendSeries,
@@ -38,14 +39,14 @@ const ITEMS = {
   rain: { title: "Executions of 1988 remembered", text: "Families gathered to remember the executions of summer 1988 at Khavaran." },
 };
 
-async function seedItems(ctx: Ctx): Promise<Record<keyof typeof ITEMS, string>> {
+async function seedItems(ctx: Ctx): Promise<Record<keyof typeof ITEMS | "source", string>> {
   const src = await addSource(ctx, { url: `https://news.example.org/feed-${Math.random().toString(36).slice(2)}.xml` });
   const now = new Date().toISOString();
   await new StoreMonitorRepository(ctx.store).addItems(
     Object.entries(ITEMS).map(([key, it]) => ({ sourceId: src.id, key, url: `https://news.example.org/${key}`, title: it.title, text: it.text, published: "2025-07-27T06:00:00.000Z", fetchedAt: now, classification: classifyItem({ id: key, ...it, published: "2025-07-27T06:00:00.000Z" }) })),
   );
   const all = await listTriage(ctx, { status: "all", labelledOnly: false, sourceId: src.id });
-  return Object.fromEntries(Object.keys(ITEMS).map((k) => [k, all.find((i) => i.url === `https://news.example.org/${k}`)!.id])) as Record<keyof typeof ITEMS, string>;
+  return { ...(Object.fromEntries(Object.keys(ITEMS).map((k) => [k, all.find((i) => i.url === `https://news.example.org/${k}`)!.id])) as Record<keyof typeof ITEMS, string>), source: src.id };
 }
 
 const countRecords = async (ctx: Ctx): Promise<number> => Number((await ctx.db.selectFrom("records").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
@@ -93,6 +94,8 @@ forEachStore("triage into records", (fixture) => {
     await seedVocabularies(store.db);
     const ctx = makeCtx(store, { id: "u-editor", role: "editor" }, { audit: auditSink });
     const ids = await seedItems(ctx);
+    const watched = await getSource(ctx, ids.source);
+    assert.deepEqual([watched.items, watched.labelled], [3, 2], "the 1988 remembrance is not labelled");
     const item = await getTriageItem(ctx, ids.group);
     assert.deepEqual(item.labels, ["execution_report"]);
     const draft = draftFromItem(item);
