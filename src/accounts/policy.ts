@@ -46,7 +46,12 @@ export type Action =
   | "accountability.export"
   | "dossier.public"
   | "dossier.un-mechanism"
-  | "dossier.court";
+  | "dossier.court"
+  | "monitor.read"
+  | "monitor.triage"
+  | "monitor.sources"
+  | "monitor.watchlist"
+  | "monitor.subscriptions";
 
 const STAFF: readonly Role[] = ["admin", "editor", "researcher", "viewer"];
 
@@ -94,6 +99,11 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   "dossier.public": ["admin", "editor", "researcher", "system"],
   "dossier.un-mechanism": ["admin", "editor", "system"],
   "dossier.court": ["admin", "system"],
+  "monitor.read": ["admin", "editor", "researcher", "viewer", "system"],
+  "monitor.triage": ["admin", "editor", "system"],
+  "monitor.sources": ["admin", "editor", "system"],
+  "monitor.watchlist": ["admin", "editor", "system"],
+  "monitor.subscriptions": ["admin", "editor", "system"],
 };
 
 /** Actions a role may take on what it owns (its own tokens, its own proposals) though not on others'. */
@@ -109,8 +119,8 @@ const OWN_ALLOWED: Partial<Record<Action, readonly Role[]>> = {
  * without `restricted` never reads restricted claims.
  */
 export const SCOPES = {
-  read: ["record.read", "history.read", "vocab.read", "search.staff", "proposal.read", "account.self", "vault.read", "estimate.read"],
-  write: ["record.create", "record.update", "record.publish", "record.propose", "claim.create", "claim.update", "history.restore", "person.merge", "proposal.review", "proposal.withdraw", "vault.add", "vault.capture", "estimate.run"],
+  read: ["record.read", "history.read", "vocab.read", "search.staff", "proposal.read", "account.self", "vault.read", "estimate.read", "monitor.read"],
+  write: ["record.create", "record.update", "record.publish", "record.propose", "claim.create", "claim.update", "history.restore", "person.merge", "proposal.review", "proposal.withdraw", "vault.add", "vault.capture", "estimate.run", "monitor.triage", "monitor.sources", "monitor.watchlist", "monitor.subscriptions"],
   restricted: [],
   export: ["export.all", "audit.export", "vault.export"],
   admin: ["user.read", "user.manage", "grant.manage", "token.manage", "audit.read", "settings.manage", "vocab.manage"],

@@ -27,6 +27,30 @@ export interface Config {
   livenessHours: number;
   /** Largest evidence upload, in bytes. */
   uploadMaxBytes: number;
+  /** Alert email (VIGIL_SMTP_URL, VIGIL_ALERT_FROM, VIGIL_SMTP_INSECURE); undefined: no email is sent. */
+  smtp: SmtpConfig | undefined;
+  /** Private or loopback hosts alert webhooks may reach (VIGIL_WEBHOOK_ALLOW_PRIVATE_HOSTS, comma-separated). */
+  webhookAllowPrivateHosts: string[];
+  /** Private or loopback hosts monitored sources may be on (VIGIL_MONITOR_ALLOW_PRIVATE_HOSTS, comma-separated). */
+  monitorAllowPrivateHosts: string[];
+  /** Pause between two requests to one host while polling sources (VIGIL_MONITOR_HOST_DELAY_MS, default 2000). */
+  monitorHostDelayMs: number;
+}
+
+/**
+ * SMTP settings for alert email. The password is kept out of enumeration, so
+ * that logging or serialising the configuration never prints it.
+ */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** TLS from the first byte (smtps://, port 465); otherwise STARTTLS. */
+  secure: boolean;
+  /** Refuse to send unless the connection is encrypted (default; off only for a relay on this machine). */
+  requireTLS: boolean;
+  user?: string;
+  readonly pass?: string;
+  from: string;
 }
 
 export interface ConfigFlags {
@@ -66,6 +90,57 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const uploadText = env.VIGIL_UPLOAD_MAX_MB ?? "2048";
   const uploadMaxBytes = Number(uploadText) * 1024 * 1024;
   if (!/^\d+$/.test(uploadText) || uploadMaxBytes <= 0) p.add("VIGIL_UPLOAD_MAX_MB", `VIGIL_UPLOAD_MAX_MB must be a whole number of megabytes, not ${JSON.stringify(uploadText)}`);
+  const smtp = smtpFrom(env, p);
+  const hosts = (name: string): string[] =>
+    (env[name] ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1"))
+      .filter(Boolean);
+  const webhookAllowPrivateHosts = hosts("VIGIL_WEBHOOK_ALLOW_PRIVATE_HOSTS");
+  const monitorAllowPrivateHosts = hosts("VIGIL_MONITOR_ALLOW_PRIVATE_HOSTS");
+  const delayText = env.VIGIL_MONITOR_HOST_DELAY_MS ?? "2000";
+  const monitorHostDelayMs = Number(delayText);
+  if (!/^\d+$/.test(delayText) || monitorHostDelayMs > 600_000) p.add("VIGIL_MONITOR_HOST_DELAY_MS", "VIGIL_MONITOR_HOST_DELAY_MS is a whole number of milliseconds, at most 600000");
   p.throwIfAny("the configuration has errors");
-  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy, apiRateLimit, captureAllowPrivate, livenessHours, uploadMaxBytes };
+  return { host, port, dataDir, databaseUrl, demo, publicUrl, logLevel, worker, trustProxy, apiRateLimit, captureAllowPrivate, livenessHours, uploadMaxBytes, smtp, webhookAllowPrivateHosts, monitorAllowPrivateHosts, monitorHostDelayMs };
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/**
+ * VIGIL_SMTP_URL: smtp://[user[:password]@]host[:port] (STARTTLS, required,
+ * port 587 by default) or smtps://… (TLS from the start, port 465).
+ * VIGIL_SMTP_INSECURE=1 permits a plain connection, and only to a relay on
+ * this machine: alerts name people at risk. Problems never echo the URL,
+ * which may hold the password.
+ */
+function smtpFrom(env: NodeJS.ProcessEnv, p: Problems): SmtpConfig | undefined {
+  const raw = env.VIGIL_SMTP_URL?.trim();
+  if (!raw) {
+    if (env.VIGIL_ALERT_FROM?.trim()) p.add("VIGIL_SMTP_URL", "VIGIL_ALERT_FROM is set but VIGIL_SMTP_URL is not: set both to send alert email");
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    p.add("VIGIL_SMTP_URL", "VIGIL_SMTP_URL is not a URL such as smtp://user:password@mail.example.org:587");
+    return undefined;
+  }
+  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
+    p.add("VIGIL_SMTP_URL", "VIGIL_SMTP_URL must start with smtp:// (STARTTLS) or smtps:// (TLS)");
+    return undefined;
+  }
+  const secure = url.protocol === "smtps:";
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (!host) p.add("VIGIL_SMTP_URL", "VIGIL_SMTP_URL has no host");
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  const insecure = env.VIGIL_SMTP_INSECURE === "1";
+  if (insecure && secure) p.add("VIGIL_SMTP_INSECURE", "VIGIL_SMTP_INSECURE makes no sense with smtps://");
+  if (insecure && !LOOPBACK.test(host)) p.add("VIGIL_SMTP_INSECURE", "VIGIL_SMTP_INSECURE=1 is allowed only for a relay on this machine (localhost, 127.0.0.1, ::1): alert email names people at risk");
+  const from = env.VIGIL_ALERT_FROM?.trim() ?? "";
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(from) && !/^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(from)) p.add("VIGIL_ALERT_FROM", "VIGIL_ALERT_FROM must be the sender's address (alerts@example.org or Vigil <alerts@example.org>) when VIGIL_SMTP_URL is set");
+  const smtp: SmtpConfig = { host, port, secure, requireTLS: !secure && !insecure, from, ...(url.username ? { user: decodeURIComponent(url.username) } : {}) };
+  if (url.password) Object.defineProperty(smtp, "pass", { value: decodeURIComponent(url.password), enumerable: false });
+  return smtp;
 }

@@ -1,1 +1,1 @@
-export { loadConfig, type Config, type ConfigFlags } from "./config.ts";
+export { loadConfig, type Config, type ConfigFlags, type SmtpConfig } from "./config.ts";

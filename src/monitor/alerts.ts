@@ -1,6 +1,6 @@
 import { formatDate } from "../core/dates.ts";
 import { VigilError, Problems } from "../core/errors.ts";
-import { LABELS, type Label } from "./lexicon.ts";
+import { LABELS, loadLexicon, type Label } from "./lexicon.ts";
 import type { Entity } from "./extract.ts";
 import { findWatched, type StatusChange, type Watch, type WatchHit, type WatchStatus } from "./watchlist.ts";
 
@@ -29,8 +29,10 @@ export interface Subscription {
   channel: "email" | "webhook";
   /** Email address or webhook URL. */
   address: string;
-  /** Webhook signing secret. */
+  /** Webhook signing secret (in the store: sealed, see secret-box.ts). */
   secret?: string;
+  /** Why the secret cannot be used (it could not be opened); deliveries fail with this. */
+  secretProblem?: string;
   /** Labels of monitored items, and "watchlist" for every status change. */
   topics: Topic[];
   /** Watch ids: every change and every item naming these people. */
@@ -48,6 +50,13 @@ export interface Subscription {
 export function validateSubscription(s: Omit<Subscription, "id">): void {
   const p = new Problems();
   if (!s.name.trim()) p.add("name", "a subscription needs a name");
+  else if (s.name.length > 200) p.add("name", "a name is at most 200 characters");
+  if (s.channel !== "email" && s.channel !== "webhook") p.add("channel", "delivery is by email or webhook");
+  if (s.mode !== "immediate" && s.mode !== "digest") p.add("mode", "mode is immediate or digest");
+  if (s.lang !== "en" && s.lang !== "fa") p.add("lang", "the language of messages is en or fa");
+  if (s.address.length > 2000) p.add("address", "the address is at most 2000 characters");
+  const provinces = new Set(loadLexicon().gazetteer.filter((g) => g.kind === "province").map((g) => g.id));
+  for (const pr of s.provinces) if (!provinces.has(pr)) p.add("provinces", `unknown province ${JSON.stringify(pr)}`);
   if (s.channel === "email" && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s.address)) p.add("address", "not an email address");
   if (s.channel === "webhook") {
     if (!/^https?:\/\//i.test(s.address)) p.add("address", "a webhook needs an http(s) URL");

@@ -7,7 +7,8 @@ import { VigilError } from "../core/errors.ts";
 import { classifyItem, defaultDetector, parseItemLine } from "./classify.ts";
 import { emit, openForCommand, progressBar, withData } from "../cli/common.ts";
 import { addSource, listSources, listTriage } from "./sources.ts";
-import { pollStore, schedulePoll } from "./jobs.ts";
+import { dispatchStore, pollStore, schedulePoll } from "./jobs.ts";
+import { configureMonitor } from "./runtime.ts";
 import { StoreMonitorRepository } from "./store-repository.ts";
 import type { SourceKind } from "./poller.ts";
 
@@ -165,4 +166,29 @@ export function register(program: Command): void {
       }
     },
   );
+
+  withData(
+    monitor
+      .command("dispatch")
+      .description("Send the alerts that are due (email over VIGIL_SMTP_URL, signed webhooks); the worker does this on its own")
+      .option("--once", "one pass over the outbox, then exit")
+      .option("--json", "machine-readable report"),
+  ).action(async (opts: { once?: boolean; json?: boolean; data?: string }) => {
+    if (!opts.once) throw new VigilError("validation", "only --once is supported here; the worker dispatches continuously (vigil serve)");
+    const { store, config } = await openForCommand(opts);
+    try {
+      configureMonitor(config);
+      const r = await dispatchStore(store);
+      emit(opts.json, r, () =>
+        [
+          `sent ${r.sent} alert(s); ${r.waiting} waiting for a transport (${config.smtp ? "SMTP configured" : "VIGIL_SMTP_URL not set"}); ${r.retrying.length} batch(es) to retry; ${r.dead.length} given up`,
+          ...r.retrying.map((x) => `  retrying ${x.subscriptionId}: ${x.error}`),
+          ...r.dead.map((x) => `  given up ${x.subscriptionId}: ${x.error}`),
+        ].join("\n"),
+      );
+      if (r.dead.length || r.retrying.length) process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  });
 }

@@ -8,6 +8,12 @@ export interface AlertRepository {
   enqueue(deliveries: readonly Delivery[]): Promise<Delivery[]>;
   /** Pending or retrying deliveries due at `now`. */
   due(now: Date): Promise<Delivery[]>;
+  /**
+   * Takes the due deliveries for sending: they are hidden from other
+   * dispatchers until `leaseUntil` (a dispatcher that dies mid-way leaves
+   * them to be sent again then: at least once, never lost).
+   */
+  claimDue(now: Date, leaseUntil: Date): Promise<Delivery[]>;
   markSent(ids: readonly string[], at: string): Promise<void>;
   /** `retryAt` undefined: given up (dead). */
   markFailed(ids: readonly string[], error: string, attempts: number, retryAt: string | undefined): Promise<void>;
@@ -27,6 +33,8 @@ export async function raiseAlerts(repo: AlertRepository, events: readonly AlertE
 
 export interface DispatchReport {
   sent: number;
+  /** Deliveries left waiting because their channel has no transport configured (no attempt counted). */
+  waiting: number;
   retrying: { subscriptionId: string; deliveries: string[]; error: string }[];
   dead: { subscriptionId: string; deliveries: string[]; error: string }[];
 }
@@ -41,14 +49,19 @@ const retryMinutes = (attempt: number): number => Math.min(360, 2 ** Math.max(0,
  */
 export async function dispatchDue(repo: AlertRepository, transports: AlertTransports, now: Date, options: { maxAttempts?: number } = {}): Promise<DispatchReport> {
   const maxAttempts = options.maxAttempts ?? 6;
-  const report: DispatchReport = { sent: 0, retrying: [], dead: [] };
-  const due = await repo.due(now);
+  const report: DispatchReport = { sent: 0, waiting: 0, retrying: [], dead: [] };
+  const due = await repo.claimDue(now, new Date(now.getTime() + 10 * 60_000));
   if (due.length === 0) return report;
   const subs = new Map((await repo.activeSubscriptions()).map((s) => [s.id, s]));
   const bySub = new Map<string, Delivery[]>();
   for (const d of due) bySub.set(d.subscriptionId, [...(bySub.get(d.subscriptionId) ?? []), d]);
   for (const [subId, list] of bySub) {
     const sub = subs.get(subId);
+    // Nothing to send with yet (no SMTP configured): the lease brings them back later, no attempt is spent.
+    if (sub && ((sub.channel === "email" && !transports.email) || (sub.channel === "webhook" && !transports.webhook))) {
+      report.waiting += list.length;
+      continue;
+    }
     const batches = !sub ? [list] : sub.mode === "digest" ? [list] : list.map((d) => [d]);
     for (const batch of batches) {
       const ids = batch.map((d) => d.id);
@@ -60,6 +73,7 @@ export async function dispatchDue(repo: AlertRepository, transports: AlertTransp
           await transports.email.send(sub.address, renderAlertMessage(sub, events));
         } else {
           if (!transports.webhook) throw new Error("no webhook transport is configured");
+          if (sub.secretProblem) throw new Error(sub.secretProblem);
           if (!sub.secret) throw new Error("the webhook has no signing secret");
           await transports.webhook(sub.address, sub.secret, webhookPayload(ids, sub, events, now), ids.join(","));
         }
@@ -100,6 +114,11 @@ export class MemoryAlertRepository implements AlertRepository {
   }
   async due(now: Date): Promise<Delivery[]> {
     return this.deliveries.filter((d) => (d.status === "pending" || d.status === "failed") && d.dueAt <= now.toISOString()).map((d) => ({ ...d }));
+  }
+  async claimDue(now: Date, leaseUntil: Date): Promise<Delivery[]> {
+    const due = await this.due(now);
+    for (const d of this.deliveries) if (due.some((x) => x.id === d.id)) d.dueAt = leaseUntil.toISOString();
+    return due;
   }
   async markSent(ids: readonly string[], at: string): Promise<void> {
     for (const d of this.deliveries) if (ids.includes(d.id)) Object.assign(d, { status: "sent", deliveredAt: at });

@@ -21,6 +21,9 @@ export function smtpSender(settings: SmtpSettings): { send: (to: string, message
     port: settings.port,
     secure: settings.secure ?? false,
     requireTLS: settings.requireTLS ?? true,
+    // One connection for a run of messages rather than one each (a burst of alerts is when it matters).
+    pool: true,
+    maxConnections: 2,
     ...(settings.user ? { auth: { user: settings.user, pass: settings.pass ?? "" } } : {}),
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,

@@ -46,6 +46,8 @@ export interface MonitorItemsTable {
   status: string;
   reviewed_by: string | null;
   reviewed_at: string | null;
+  /** JSON: what the triage decision produced or why the item was dismissed (migration 0601). */
+  decision: string | null;
 }
 
 export interface MonitorWatchesTable {
@@ -57,6 +59,7 @@ export interface MonitorWatchesTable {
   status_date: string | null;
   created_at: string;
   updated_at: string;
+  created_by: string | null;
 }
 
 export interface MonitorWatchStepsTable {
@@ -85,6 +88,8 @@ export interface MonitorSubscriptionsTable {
   lang: string;
   active: number;
   created_at: string;
+  created_by: string | null;
+  updated_at: string | null;
 }
 
 export interface MonitorDeliveriesTable {

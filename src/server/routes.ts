@@ -8,9 +8,10 @@ import { apiRoutes } from "../api/index.ts";
 import { vaultRoutes } from "../vault/index.ts";
 import { linkagePages } from "../linkage/index.ts";
 import { estimatePages } from "../estimate/index.ts";
+import { monitorPages } from "../monitor/index.ts";
 
 /**
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, linkagePages, memorialRoutes, memorialStaffPages, estimatePages, accountabilityRoutes, accountabilityWorkspace];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, linkagePages, memorialRoutes, memorialStaffPages, estimatePages, accountabilityRoutes, accountabilityWorkspace, monitorPages];

@@ -1,5 +1,6 @@
 import { accountsStartHook } from "../accounts/index.ts";
 import { memorialStartHook } from "../memorial/index.ts";
+import { monitorStartHook } from "../monitor/index.ts";
 import type { AppDeps } from "./deps.ts";
 import { vaultStartHook } from "../vault/index.ts";
 
@@ -10,4 +11,4 @@ import { vaultStartHook } from "../vault/index.ts";
  */
 export type StartHook = (deps: AppDeps, print: (line: string) => void) => Promise<void>;
 
-export const startHooks: StartHook[] = [accountsStartHook, vaultStartHook, memorialStartHook];
+export const startHooks: StartHook[] = [accountsStartHook, vaultStartHook, memorialStartHook, monitorStartHook];

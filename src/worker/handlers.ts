@@ -1,5 +1,5 @@
 import { ESTIMATE_JOB, estimateJobHandler } from "../estimate/index.ts";
-import { POLL_JOB, pollJobHandler } from "../monitor/jobs.ts";
+import { DISPATCH_JOB, dispatchJobHandler, POLL_JOB, pollJobHandler } from "../monitor/jobs.ts";
 import type { JobHandler } from "./worker.ts";
 import { CAPTURE_JOB, LIVENESS_CHECK_JOB, LIVENESS_JOB, captureJobHandler, livenessCheckHandler, livenessJobHandler } from "../vault/index.ts";
 
@@ -13,4 +13,5 @@ export const jobHandlers = new Map<string, JobHandler>([
   [LIVENESS_JOB, livenessJobHandler],
   [LIVENESS_CHECK_JOB, livenessCheckHandler],
   [ESTIMATE_JOB, estimateJobHandler],
+  [DISPATCH_JOB, dispatchJobHandler],
 ]);

@@ -6,6 +6,7 @@ import { parseDate } from "../../src/core/dates.ts";
 import { VigilError } from "../../src/core/errors.ts";
 import { createSubscription, createWatch, listWatches, recordStep, StoreAlertRepository } from "../../src/monitor/store-alerts.ts";
 import { dispatchDue } from "../../src/monitor/dispatch.ts";
+import { secretBox, SEALED_PREFIX } from "../../src/monitor/secret-box.ts";
 import { sendWebhook, verifyWebhook } from "../../src/monitor/webhook.ts";
 import { smtpSender } from "../../src/monitor/email.ts";
 import { addSource } from "../../src/monitor/sources.ts";
@@ -43,7 +44,10 @@ forEachStore("watchlist and alerts in the store", (fixture) => {
       assert.equal(list[0]!.risk, "imminent");
       assert.equal(list[0]!.steps.length, 3);
 
-      const repo = new StoreAlertRepository(store.db);
+      // The secret is sealed at rest: the database alone does not reveal it.
+      const stored = await store.db.withTables<{ monitor_subscriptions: { channel: string; secret: string | null } }>().selectFrom("monitor_subscriptions").select("secret").where("channel", "=", "webhook").executeTakeFirstOrThrow();
+      assert.ok(stored.secret!.startsWith(SEALED_PREFIX) && !stored.secret!.includes(secret));
+      const repo = new StoreAlertRepository(store.db, await secretBox(store.dataDir));
       const r = await dispatchDue(repo, { email: mail, webhook: (url, s, body, id) => sendWebhook(url, s, body, { deliveryId: id, fetchOptions: { allowPrivate: ["127.0.0.1"] }, sleep: async () => undefined }) }, clock);
       assert.equal(r.sent, 4);
       assert.equal(smtp.mails.length, 2);

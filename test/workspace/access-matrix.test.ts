@@ -113,6 +113,31 @@ const RULES: Record<string, Rule> = {
   "POST /workspace/accountability/dossiers": { allow: PROP },
   "GET /workspace/accountability/dossiers/:id": { allow: ALL },
   "GET /workspace/accountability/dossiers/:id/:file": { allow: ALL },
+  "GET /workspace/monitor/": { allow: ALL },
+  "GET /workspace/monitor/items/:id": { allow: ALL },
+  "POST /workspace/monitor/items/:id/confirm": { allow: ED },
+  "POST /workspace/monitor/items/:id/dismiss": { allow: ED },
+  "POST /workspace/monitor/items/:id/reopen": { allow: ED },
+  "GET /workspace/monitor/sources": { allow: ALL },
+  "POST /workspace/monitor/sources": { allow: ED },
+  "GET /workspace/monitor/sources/:id": { allow: ALL },
+  "POST /workspace/monitor/sources/:id": { allow: ED },
+  "POST /workspace/monitor/sources/:id/state": { allow: ED },
+  "POST /workspace/monitor/sources/:id/poll": { allow: ED },
+  "GET /workspace/monitor/watchlist": { allow: ALL },
+  "POST /workspace/monitor/watchlist": { allow: ED },
+  "GET /workspace/monitor/watchlist/:id": { allow: ALL },
+  "POST /workspace/monitor/watchlist/:id": { allow: ED },
+  "POST /workspace/monitor/watchlist/:id/steps": { allow: ED },
+  "GET /workspace/monitor/subscriptions": { allow: ED },
+  "POST /workspace/monitor/subscriptions": { allow: ED },
+  "GET /workspace/monitor/subscriptions/:id": { allow: ED },
+  "POST /workspace/monitor/subscriptions/:id": { allow: ED },
+  "POST /workspace/monitor/subscriptions/:id/rotate": { allow: ED },
+  "POST /workspace/monitor/subscriptions/:id/delete": { allow: ED },
+  "GET /workspace/monitor/trends": { allow: ALL },
+  "GET /workspace/monitor/trends/weekly.svg": { allow: ALL },
+  "GET /workspace/monitor/trends/monthly.svg": { allow: ALL },
   "GET /api/openapi.json": { allow: "public" },
   "GET /api/docs": { allow: "public" },
   "GET /api/v1/me": { allow: ALL, scope: "read" },
@@ -165,6 +190,29 @@ const RULES: Record<string, Rule> = {
   "GET /api/v1/vault/items/:id": { allow: ALL, scope: "read" },
   "POST /api/v1/vault/captures": { allow: ED, scope: "write" },
   "GET /api/v1/vault/captures/:id": { allow: ALL, scope: "read" },
+  "GET /api/v1/monitor/sources": { allow: ALL, scope: "read" },
+  "POST /api/v1/monitor/sources": { allow: ED, scope: "write" },
+  "GET /api/v1/monitor/sources/:id": { allow: ALL, scope: "read" },
+  "PATCH /api/v1/monitor/sources/:id": { allow: ED, scope: "write" },
+  "POST /api/v1/monitor/sources/:id/poll": { allow: ED, scope: "write" },
+  "GET /api/v1/monitor/triage": { allow: ALL, scope: "read" },
+  "GET /api/v1/monitor/triage/:id": { allow: ALL, scope: "read" },
+  "POST /api/v1/monitor/triage/:id/confirm": { allow: ED, scope: "write" },
+  "POST /api/v1/monitor/triage/:id/dismiss": { allow: ED, scope: "write" },
+  "POST /api/v1/monitor/triage/:id/reopen": { allow: ED, scope: "write" },
+  "GET /api/v1/monitor/watchlist": { allow: ALL, scope: "read" },
+  "POST /api/v1/monitor/watchlist": { allow: ED, scope: "write" },
+  "GET /api/v1/monitor/watchlist/:id": { allow: ALL, scope: "read" },
+  "PATCH /api/v1/monitor/watchlist/:id": { allow: ED, scope: "write" },
+  "POST /api/v1/monitor/watchlist/:id/steps": { allow: ED, scope: "write" },
+  // Subscriptions hold addresses (personal data): for those who manage them, with a write token.
+  "GET /api/v1/monitor/subscriptions": { allow: ED, scope: "write" },
+  "POST /api/v1/monitor/subscriptions": { allow: ED, scope: "write" },
+  "GET /api/v1/monitor/subscriptions/:id": { allow: ED, scope: "write" },
+  "PATCH /api/v1/monitor/subscriptions/:id": { allow: ED, scope: "write" },
+  "DELETE /api/v1/monitor/subscriptions/:id": { allow: ED, scope: "write" },
+  "POST /api/v1/monitor/subscriptions/:id/rotate-secret": { allow: ED, scope: "write" },
+  "GET /api/v1/monitor/trends": { allow: ALL, scope: "read" },
 };
 
 /** Every route in Fastify's radix tree, rebuilt from its printed form. */
@@ -217,7 +265,7 @@ after(async () => app.close());
 
 async function snapshot(): Promise<string> {
   const counts: string[] = [];
-  for (const t of ["records", "claims", "citations", "changes", "merges", "vocab_terms", "users", "grants", "api_tokens", "proposals", "passkeys", "settings", "auth_flows"]) {
+  for (const t of ["records", "claims", "citations", "changes", "merges", "vocab_terms", "users", "grants", "api_tokens", "proposals", "passkeys", "settings", "auth_flows", "monitor_sources", "monitor_items", "monitor_watches", "monitor_watch_steps", "monitor_subscriptions", "monitor_deliveries"]) {
     const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(t)}`.execute(app.deps.store.db);
     counts.push(`${t}=${Number(r.rows[0]!.n)}`);
   }
