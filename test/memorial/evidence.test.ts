@@ -46,7 +46,7 @@ describe("evidence and photos on public pages", () => {
         assert.ok(jpeg.toString("latin1").includes(GPS_MARK), "the original carries the metadata");
         const file = join(deps.store.dataDir, "photo.jpg");
         writeFileSync(file, jpeg);
-        const vault = await Vault.open({ dataDir: deps.store.dataDir });
+        const vault = await Vault.open({ store: deps.store });
         const added = await vault.addFile(file, { actor: "system:test", sourceIds: [photo.id] });
         originalDigest = added.item.original.digest;
         const other = join(deps.store.dataDir, "other.jpg");
