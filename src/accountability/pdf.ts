@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
 import { VigilError } from "../core/errors.ts";
 
 /** Debian's Chromium; never a downloaded browser. */
@@ -14,6 +13,8 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
 export async function htmlToPdf(html: string, options: { footer: string; chromiumPath?: string }): Promise<Buffer> {
   const executablePath = options.chromiumPath ?? CHROMIUM_PATH;
   if (!existsSync(executablePath)) throw new VigilError("unsupported", `Chromium is needed to print dossiers and was not found at ${executablePath} (Debian package: chromium)`);
+  // Loaded when a dossier is printed: playwright-core alone is ~90 MB of a server's memory.
+  const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath, args: ARGS });
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });

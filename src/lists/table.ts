@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { VigilError } from "../core/errors.ts";
 import { decodeText, type TextEncoding } from "./decode.ts";
 
@@ -108,7 +108,9 @@ function cellText(value: ExcelJS.CellValue): string {
 
 /** Reads the first worksheet that has data (or the named one) of an XLSX workbook. */
 export async function readXlsx(bytes: Uint8Array, file: string, options: { sheet?: string } = {}): Promise<Table> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded when a spreadsheet is read, not when the server starts.
+  const { default: Excel } = await import("exceljs");
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch (cause) {

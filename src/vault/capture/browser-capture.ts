@@ -1,4 +1,4 @@
-import { chromium, type Request } from "playwright-core";
+import type { Request } from "playwright-core";
 import { VigilError } from "../../core/errors.ts";
 import type { HttpExchange } from "./warc.ts";
 import { resolveTarget, type NetPolicy } from "./net-guard.ts";
@@ -45,6 +45,8 @@ export async function renderedCapture(url: string, opts: RenderedOptions = {}): 
   const timeout = opts.timeoutMs ?? 45_000;
   const maxBytes = opts.maxBytes ?? 200 * 1024 * 1024;
   const proxy = await startGuardProxy(policy);
+  // Loaded when a capture runs: playwright-core alone is ~90 MB of a server's memory.
+  const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath: opts.executablePath ?? CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout, proxy: { server: proxy.server } }).catch(async (err: unknown) => {
     await proxy.close();
     throw err;
