@@ -1,16 +1,20 @@
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
-import { FileItemRepository, LocalBlobStore, type Item } from "../vault/index.ts";
+import type { Store } from "../store/index.ts";
+import { ItemRepository, LocalBlobStore, type Item } from "../vault/index.ts";
+import { vaultDb } from "../vault/db/tables.ts";
 
 /**
  * Evidence in the vault linked to public sources: the fingerprint of each
  * original (so a reader can check a copy they hold, or a bundle the
  * organisation gives out) and, for images, the vault's public copy, which
  * the vault makes without metadata (no EXIF, GPS or author). Originals are
- * never served. Items' titles and notes are staff text and are not shown.
+ * never served. Items' titles and notes are staff text and are not shown,
+ * and items the vault marks restricted are left out whatever they are
+ * linked to.
  *
- * A port, so that the vault's database-backed items can replace the
- * file-backed ones without touching pages.
+ * A port, so that pages and the static mirror do not depend on how the
+ * vault stores its items.
  */
 export interface PublicEvidence {
   itemId: string;
@@ -28,34 +32,35 @@ export interface EvidencePort {
   publicCopy(digest: string, sourceIds: readonly string[]): Promise<{ body: Buffer; mediaType: string } | undefined>;
 }
 
-/** Evidence read from the vault in the data folder (items as files, blobs by digest). */
-export function vaultEvidence(dataDir: string, cacheMs = 5000): EvidencePort {
-  const items = new FileItemRepository(join(dataDir, "vault", "items"));
-  const blobs = new LocalBlobStore(join(dataDir, "vault", "blobs"));
-  let cached: { at: number; bySource: Map<string, Item[]> } | undefined;
-  const load = async (): Promise<Map<string, Item[]>> => {
-    if (cached && Date.now() - cached.at < cacheMs) return cached.bySource;
-    const bySource = new Map<string, Item[]>();
-    for (const item of await items.list().catch(() => [] as Item[])) {
-      for (const s of item.sourceIds) bySource.set(s, [...(bySource.get(s) ?? []), item]);
+const shown = (item: Item): boolean => item.confidentiality !== "restricted";
+
+function present(item: Item, sourceId: string): PublicEvidence {
+  const copy = item.derived.find((d) => d.role === "public_copy");
+  return { itemId: item.id, sourceId, digest: item.original.digest, mediaType: copy?.mediaType ?? item.original.mediaType, publicCopy: copy?.digest ?? null };
+}
+
+/**
+ * Evidence read from the store's vault tables, blobs from the data folder.
+ * Reads only: it never opens the vault's keys or log, so the memorial can
+ * run where the vault is not writable.
+ */
+export function vaultEvidence(store: Store): EvidencePort {
+  const items = new ItemRepository(() => vaultDb(store.db));
+  const blobs = new LocalBlobStore(join(store.dataDir, "vault", "blobs"));
+  const linked = async (sourceIds: readonly string[]): Promise<{ item: Item; sourceId: string }[]> => {
+    const out: { item: Item; sourceId: string }[] = [];
+    for (const sourceId of new Set(sourceIds)) {
+      for (const item of await items.list({ sourceId })) if (shown(item)) out.push({ item, sourceId });
     }
-    cached = { at: Date.now(), bySource };
-    return bySource;
-  };
-  const present = (item: Item, sourceId: string): PublicEvidence => {
-    const copy = item.derived.find((d) => d.role === "public_copy");
-    return { itemId: item.id, sourceId, digest: item.original.digest, mediaType: copy?.mediaType ?? item.original.mediaType, publicCopy: copy?.digest ?? null };
+    return out;
   };
   return {
     async forSources(sourceIds) {
-      const bySource = await load();
-      return sourceIds.flatMap((s) => (bySource.get(s) ?? []).map((i) => present(i, s)));
+      return (await linked(sourceIds)).map(({ item, sourceId }) => present(item, sourceId));
     },
     async publicCopy(digest, sourceIds) {
-      const bySource = await load();
-      const item = sourceIds.flatMap((s) => bySource.get(s) ?? []).find((i) => i.derived.some((d) => d.role === "public_copy" && d.digest === digest));
-      if (!item) return undefined;
-      const copy = item.derived.find((d) => d.role === "public_copy" && d.digest === digest)!;
+      const copy = (await linked(sourceIds)).flatMap(({ item }) => item.derived).find((d) => d.role === "public_copy" && d.digest === digest);
+      if (!copy) return undefined;
       const body = await readFile(blobs.localPath(digest)).catch(() => undefined);
       return body ? { body, mediaType: copy.mediaType } : undefined;
     },

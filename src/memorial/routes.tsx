@@ -47,7 +47,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     cache.clear();
     searchCache.clear();
   });
-  const evidence = opts.evidence ?? vaultEvidence(store.dataDir);
+  const evidence = opts.evidence ?? vaultEvidence(store);
   let secret: Buffer | undefined;
   const formKey = (): Buffer => (secret ??= formSecret(store.dataDir));
   const keyOf = visitorKeyer();

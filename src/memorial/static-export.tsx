@@ -64,7 +64,7 @@ export async function exportStatic(store: Store, dir: string, options: ExportOpt
   }
   const db = memorialDb(store.db);
   await new Freshness(db, 0).check(true);
-  const evidence = options.evidence ?? vaultEvidence(store.dataDir);
+  const evidence = options.evidence ?? vaultEvidence(store);
   const media = new Map<string, string>();
   const recording: EvidencePort = {
     forSources: async (ids) => {

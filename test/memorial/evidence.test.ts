@@ -21,6 +21,7 @@ describe("evidence and photos on public pages", () => {
   let secretSource = "";
   let secretDigest = "";
   let originalDigest = "";
+  let restrictedDigest = "";
 
   before(async () => {
     app = await startApp({
@@ -53,6 +54,11 @@ describe("evidence and photos on public pages", () => {
         writeFileSync(other, await sharp({ create: { width: 30, height: 30, channels: 3, background: "#aa0000" } }).jpeg().toBuffer());
         const hidden = await vault.addFile(other, { actor: "system:test", sourceIds: [secret.id] });
         secretDigest = hidden.item.derived.find((d) => d.role === "public_copy")!.digest;
+        // An item the vault marks restricted stays off public pages even when linked to a public source.
+        const third = join(deps.store.dataDir, "third.jpg");
+        writeFileSync(third, await sharp({ create: { width: 20, height: 20, channels: 3, background: "#00aa00" } }).jpeg().toBuffer());
+        const restricted = await vault.addFile(third, { actor: "system:test", sourceIds: [photo.id], confidentiality: "restricted" });
+        restrictedDigest = restricted.item.original.digest;
       },
     });
   });
@@ -80,5 +86,6 @@ describe("evidence and photos on public pages", () => {
     assert.equal((await fetch(`${app.url}/media/${src}/${originalDigest}`)).status, 404);
     assert.ok(!html.includes(secretDigest.replace(/^sha256:/, "")));
     assert.ok(!html.includes("Witness photograph"));
+    assert.ok(!html.includes(restrictedDigest.replace(/^sha256:/, "")), "a restricted item is not shown");
   });
 });
