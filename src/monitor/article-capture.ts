@@ -1,4 +1,6 @@
 import type { Ctx } from "../core/context.ts";
+import { VigilError } from "../core/errors.ts";
+import { requestCapture } from "../vault/use-cases.ts";
 
 /**
  * The one place where monitoring asks the vault to keep a copy of an
@@ -22,7 +24,27 @@ export type ArticleCaptureResult = { captureId: string } | { note: string };
 /** Asks the vault to capture an article; returns the capture request's id, or why none was made. */
 export type ArticleCapturer = (ctx: Ctx, request: ArticleCaptureRequest) => Promise<ArticleCaptureResult>;
 
-const vaultCapture: ArticleCapturer = async () => ({ note: "this version of Vigil has no capture queue in the vault yet: capture the article by hand" });
+/**
+ * The vault's capture queue: the request and its job are written with the
+ * confirmation, the worker fetches the page later (retrying network failures)
+ * and links the capture to the article's Source record. Custody names the
+ * member of staff who confirmed the item.
+ */
+const vaultCapture: ArticleCapturer = async (ctx, request) => {
+  try {
+    const capture = await requestCapture(ctx, {
+      url: request.url,
+      sourceIds: [request.sourceId],
+      allowPrivate: request.allowPrivate,
+      notes: `captured on confirming monitored item ${request.itemId}`,
+    });
+    return { captureId: capture.id };
+  } catch (err) {
+    // An address the vault will not fetch (not http or https, say) must not block the records.
+    if (err instanceof VigilError && err.code === "validation") return { note: `the vault cannot capture this address: ${err.message}` };
+    throw err;
+  }
+};
 
 let capturer: ArticleCapturer = vaultCapture;
 

@@ -187,8 +187,16 @@ test("confirming an item makes a Source and sourced person records, and asks the
     assert.equal(c.citations[0]!.sourceId, decision.sourceId, `${c.property} cites the article`);
     assert.match(c.citations[0]!.quote ?? "", /اعدام شد/);
   }
-  // The vault capture was requested in the same transaction (or the reason why not is kept).
-  assert.ok(decision.captureId ?? decision.captureNote, "the capture request is recorded on the item");
+  // The vault capture was requested in the same transaction; the worker captures the article as the Source's evidence.
+  assert.ok(decision.captureId, `the capture request is recorded on the item (${decision.captureNote ?? ""})`);
+  const capture = await until("the vault capture", async () => {
+    const c = await json<{ status: string; itemId: string | null; error: string | null }>(`/api/v1/vault/captures/${decision.captureId!}`);
+    assert.ok(!["failed", "flagged"].includes(c.status), `the capture ${c.status}: ${c.error ?? ""}`);
+    return c.status === "done" && c;
+  });
+  const evidence = await json<{ item: { kind: string; sourceUrl: string; sourceIds: string[] } }>(`/api/v1/vault/items/${capture.itemId!}`);
+  assert.equal(evidence.item.sourceUrl, `${feed.base}/news/fa-1`);
+  assert.ok(evidence.item.sourceIds.includes(decision.sourceId!), "the capture is linked to the article's Source");
   // Audited.
   const audit = await app.deps.store.db.withTables<{ audit_log: { action: string; target_id: string | null } }>().selectFrom("audit_log").select("action").where("target_id", "=", fa.id).execute();
   assert.ok(audit.some((a) => a.action === "monitor.triage.confirm"));
