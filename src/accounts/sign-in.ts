@@ -95,7 +95,7 @@ export async function completeSecondFactor(env: SignInEnv, flowToken: string, co
   if (!user || user.status !== "active") return { kind: "failed" };
   const key = await accountKey(db, user.email);
   if (await lockedUntil(db, key, env.now)) return { kind: "throttled", until: await lockedUntil(db, key, env.now) ?? null };
-  if (!(await useTotpCode(db, user.id, code, env.now))) {
+  if (!(await useTotpCode(db, env.store.dataDir, user.id, code, env.now))) {
     await recordFailure(db, key, env.now);
     env.clients.fail(env.clientKey, env.now.getTime());
     if ((await failFlow(db, flow.id)) >= MAX_CODE_ATTEMPTS) await consumeFlow(db, flow.id, env.now);

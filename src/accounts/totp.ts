@@ -6,6 +6,7 @@ import { cdb, type AccountsDb } from "./db.ts";
 import { createFlow, consumeFlow, peekFlow } from "./flows.ts";
 import { authorize } from "./policy.ts";
 import { securitySettings } from "./settings.ts";
+import { openSecretBox, type SecretBox } from "../secrets/secret-box.ts";
 
 /**
  * Time-based codes (RFC 6238, otplib) as the fallback second factor. A code
@@ -14,13 +15,25 @@ import { securitySettings } from "./settings.ts";
  */
 const TOLERANCE_S: [number, number] = [30, 30];
 
+/**
+ * Authenticator seeds are sealed at rest (see secrets/secret-box.ts): a copy
+ * of the database alone must not let anyone make valid codes. Seeds stored
+ * before sealing was introduced still open as they are.
+ */
+function totpBox(dataDir: string): Promise<SecretBox> {
+  return openSecretBox(dataDir, { name: "accounts", what: "an authenticator-app secret", remedy: "the person sets up the authenticator app again (an admin can reset their sign-in)" });
+}
+const boundToUser = (userId: string): string => `totp:${userId}`;
+const boundToSetup = (userId: string): string => `totp_enrol:${userId}`;
+
 export const normaliseCode = (code: string): string => code.replace(/[\s-]/g, "").replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
 
 /** Checks a code against a user's secret and uses up its time step. */
-export async function useTotpCode(db: AccountsDb, userId: string, code: string, now: Date): Promise<boolean> {
+export async function useTotpCode(db: AccountsDb, dataDir: string, userId: string, code: string, now: Date): Promise<boolean> {
   const row = await db.selectFrom("users").select(["totp_secret", "totp_last_step"]).where("id", "=", userId).executeTakeFirst();
   if (!row?.totp_secret) return false;
-  return checkAndUse(db, userId, row.totp_secret, row.totp_last_step, code, now);
+  const secret = (await totpBox(dataDir)).open(row.totp_secret, boundToUser(userId));
+  return checkAndUse(db, userId, secret, row.totp_last_step, code, now);
 }
 
 async function checkAndUse(db: AccountsDb, userId: string, secret: string, lastStep: number | null, code: string, now: Date): Promise<boolean> {
@@ -45,14 +58,15 @@ export async function beginTotp(ctx: Ctx, issuer: string): Promise<{ flowToken: 
   if ((await securitySettings(cdb(ctx))).requirePasskeys) throw new VigilError("forbidden", "this organisation accepts only passkeys as a second factor");
   const user = await cdb(ctx).selectFrom("users").select(["email"]).where("id", "=", ctx.actor.id).executeTakeFirstOrThrow();
   const secret = generateSecret();
-  const { token } = await createFlow(cdb(ctx), "totp_enrol", { userId: ctx.actor.id, data: { secret }, ttlMs: 15 * 60_000, createdBy: ctx.actor.id, now: ctx.now() });
+  const sealed = (await totpBox(ctx.store.dataDir)).seal(secret, boundToSetup(ctx.actor.id));
+  const { token } = await createFlow(cdb(ctx), "totp_enrol", { userId: ctx.actor.id, data: { secret: sealed }, ttlMs: 15 * 60_000, createdBy: ctx.actor.id, now: ctx.now() });
   return { flowToken: token, secret, uri: generateURI({ issuer, label: user.email, secret }) };
 }
 
 /** The secret of a pending setup, to show it again (the form re-rendered after a wrong code). */
 export async function pendingTotpSecret(ctx: Ctx, flowToken: string): Promise<string | undefined> {
   const flow = await peekFlow(cdb(ctx), "totp_enrol", flowToken, ctx.now());
-  return flow && flow.userId === ctx.actor.id && typeof flow.data.secret === "string" ? flow.data.secret : undefined;
+  return flow && flow.userId === ctx.actor.id && typeof flow.data.secret === "string" ? (await totpBox(ctx.store.dataDir)).open(flow.data.secret, boundToSetup(ctx.actor.id)) : undefined;
 }
 
 /** Confirms the setup with a code from the app; replaces any earlier authenticator. */
@@ -61,10 +75,11 @@ export async function confirmTotp(ctx: Ctx, flowToken: string, code: string): Pr
   const db = cdb(ctx);
   const flow = await peekFlow(db, "totp_enrol", flowToken, ctx.now());
   if (!flow || flow.userId !== ctx.actor.id || typeof flow.data.secret !== "string") throw new VigilError("validation", "this setup has expired: start again", { where: { field: "code" } });
-  const secret = flow.data.secret;
+  const box = await totpBox(ctx.store.dataDir);
+  const secret = box.open(flow.data.secret, boundToSetup(ctx.actor.id));
   await withTransaction(ctx, async (tx) => {
     const d = cdb(tx);
-    await d.updateTable("users").set({ totp_secret: secret, totp_last_step: null }).where("id", "=", tx.actor.id).execute();
+    await d.updateTable("users").set({ totp_secret: box.seal(secret, boundToUser(tx.actor.id)), totp_last_step: null }).where("id", "=", tx.actor.id).execute();
     if (!(await checkAndUse(d, tx.actor.id, secret, null, code, tx.now()))) throw new VigilError("validation", "that code does not match: check the time on your phone and try the current code", { where: { field: "code" } });
     if (!(await consumeFlow(d, flow.id, tx.now()))) throw new VigilError("conflict", "this setup was already used");
     await auditAs(tx, { action: "auth.totp_enabled", targetType: "user", targetId: tx.actor.id });

@@ -1,3 +1,4 @@
+import { SEALED_PREFIX } from "../../src/secrets/secret-box.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generate } from "otplib";
@@ -76,7 +77,11 @@ forEachStore("accounts", (fixture) => {
     assert.match(started.uri, /^otpauth:\/\/totp\//);
     await assert.rejects(confirmTotp(enrolCtx, started.flowToken, "000000"), (e: VigilError) => e.where?.field === "code");
     const now = new Date();
+    const pending = await adb(fixture().store.db).selectFrom("auth_flows").selectAll().execute();
+    assert.ok(!JSON.stringify(pending).includes(secret), "a pending seed is sealed in the database");
     await confirmTotp(enrolCtx, started.flowToken, await code(secret, now));
+    const stored = await adb(fixture().store.db).selectFrom("users").select("totp_secret").where("id", "=", alice.id).executeTakeFirstOrThrow();
+    assert.ok(stored.totp_secret?.startsWith(SEALED_PREFIX) && !stored.totp_secret.includes(secret), "the seed is sealed at rest: a copy of the database cannot make codes");
     const upgraded = first.kind === "session" ? await upgradeSession(fixture().store, first.session, now) : undefined;
     assert.equal(upgraded?.session.stage, "full");
     assert.equal(await resolveSession(adb(fixture().store.db), first.kind === "session" ? first.token : "", now), undefined, "the enrolment token ends");
