@@ -100,6 +100,8 @@ describe(`public pages show public values only [${dialect}] (seed ${SEED})`, { s
     assert.ok(bodies.includes("(a source not public)"));
     assert.ok(bodies.includes("(منبعی که عمومی نیست)"));
     assert.ok(bodies.includes("a public quote"), "quotes from public sources are shown");
+    const fa = [...pages].filter(([path]) => path.startsWith("/fa/")).map(([, p]) => p.body).join("\n");
+    assert.ok(fa.includes("(<bdi>p. 4</bdi>)"), "a Latin locator is isolated on right-to-left pages, so it reads in its own order");
   });
 
   test("a merged id redirects to its survivor", async () => {

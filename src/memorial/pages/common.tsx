@@ -191,13 +191,19 @@ export function Cites({ ctx, claim, sources }: { ctx: PageCtx; claim: PubClaim; 
 function Cite({ ctx, c, sources }: { ctx: PageCtx; c: PubCitation; sources: string[] }) {
   if (!c.sourceId) return <span class="cite hidden-source">{ctx.t("memorial.source.notPublic")}</span>;
   const n = sources.indexOf(c.sourceId) + 1;
-  const where = c.locator ? ` (${c.locator})` : "";
   return (
     <span class="cite">
       <a href={`#source-${n}`} aria-label={ctx.t("memorial.source.ref", { n })}>
         [{digits(ctx.lang, String(n))}]
       </a>
-      {where ? <span class="locator">{where}</span> : null}
+      {/* Isolated, so that a Latin locator such as "row 3" keeps its order on right-to-left pages. */}
+      {c.locator ? (
+        <span class="locator">
+          {" ("}
+          <bdi>{c.locator}</bdi>
+          {")"}
+        </span>
+      ) : null}
       {c.quote ? (
         <q class="quote">
           <Text ctx={ctx} text={c.quote} />
