@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -135,11 +135,15 @@ export async function sweepStaged(dataDir: string, now = Date.now()): Promise<nu
   let removed = 0;
   const ids = new Set(names.map((n) => n.replace(/\.(bin|json)$/, "")).filter((n) => ID.test(n)));
   for (const id of ids) {
-    let at = 0;
+    let at: number;
     try {
       at = (JSON.parse(await readFile(join(dir, `${id}.json`), "utf8")) as StagedMeta).at;
     } catch {
-      // A file without its description is a leftover: it goes once it is old (by its id's absence of a date, at once).
+      // No description yet (an upload still arriving) or a leftover: its age is the file's.
+      at = await stat(join(dir, `${id}.bin`)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
     }
     if (now - at > STAGING_TTL_MS) {
       await discardStaged(dataDir, id);
