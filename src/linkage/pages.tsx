@@ -2,12 +2,16 @@ import type { FastifyPluginAsync } from "fastify";
 import { can } from "../accounts/index.ts";
 import { VigilError } from "../core/errors.ts";
 import { authenticate, Csrf, messages, pageEnv, registerWorkspaceSection, sendPage, StaffLayout, str, withStaff, type PageEnv } from "../workspace/index.ts";
+import { importPages } from "./import-pages.tsx";
 import { acceptCluster, clusterEntries, decideOnEntries, linkStoredLists, listImports, reviewQueue } from "./stored.ts";
 
 messages({
   "linkage.title": ["Lists and linkage", "فهرست‌ها و پیوند"],
   "linkage.imports": ["Imported lists", "فهرست‌های واردشده"],
-  "linkage.none": ["No list imported yet: use `vigil lists import FILE:MAPPING.json`.", "هنوز فهرستی وارد نشده است: از `vigil lists import FILE:MAPPING.json` استفاده کنید."],
+  "linkage.none": ["No list imported yet: import one here, or with `vigil lists import FILE:MAPPING.json`.", "هنوز فهرستی وارد نشده است: اینجا یکی وارد کنید، یا با `vigil lists import FILE:MAPPING.json`."],
+  "linkage.importList": ["Import a list", "واردکردن فهرست"],
+  "linkage.details": ["Mapping and rows left out", "نگاشت و ردیف‌های کنارگذاشته"],
+  "linkage.downloadMapping": ["mapping (JSON)", "نگاشت (JSON)"],
   "linkage.rows": ["{n, number} rows", "{n, number} ردیف"],
   "linkage.skipped": ["Rows left out", "ردیف‌های کنارگذاشته"],
   "linkage.mapping": ["Column mapping", "نگاشت ستون‌ها"],
@@ -69,6 +73,8 @@ function DecideForm({ env, ids }: { env: PageEnv; ids: string[] }) {
 
 /** Staff pages: imported lists with their mappings and row errors, the review queue, clusters. */
 export const linkagePages: FastifyPluginAsync = withStaff(async (app) => {
+  await importPages(app);
+
   app.get("/workspace/linkage/", async (req, reply) => {
     const env = await pageEnv(req, reply);
     const { ctx } = await authenticate(req);
@@ -78,15 +84,22 @@ export const linkagePages: FastifyPluginAsync = withStaff(async (app) => {
     const done = (req.query as { done?: string }).done;
     return sendPage(
       reply,
-      <StaffLayout env={env} title={t("linkage.title")} section="linkage" notice={done === "decided" ? { kind: "ok", text: t("linkage.decided") } : undefined}>
-        <h1>{t("linkage.title")}</h1>
+      <StaffLayout env={env} title={t("linkage.title")} section="linkage" notice={done === "decided" ? { kind: "ok", text: t("linkage.decided") } : done === "discarded" ? { kind: "info", text: t("lists.map.discarded") } : undefined}>
+        <div class="row spread">
+          <h1>{t("linkage.title")}</h1>
+          {can(env.actor, "record.create") ? (
+            <a class="button" href="/workspace/linkage/import">
+              {t("linkage.importList")}
+            </a>
+          ) : null}
+        </div>
         <h2>{t("linkage.imports")}</h2>
         {imports.length === 0 ? <p>{t("linkage.none")}</p> : null}
         {imports.map((i) => (
           <section class="card">
             <h3 dir="auto">{i.listName}</h3>
             <p>
-              {i.file} · {t("linkage.rows", { n: i.rows })} · <a href={`/workspace/records/${i.sourceId}`}>{i.sourceId}</a>
+              <bdi>{i.file}</bdi> · {t("linkage.rows", { n: i.rows })} · <a href={`/workspace/records/${i.sourceId}`}>{i.sourceId}</a> · <a href={`/workspace/linkage/imports/${i.id}`}>{t("linkage.details")}</a> · <a href={`/workspace/linkage/imports/${i.id}/mapping.json`}>{t("linkage.downloadMapping")}</a>
             </p>
             <details>
               <summary>{t("linkage.mapping")}</summary>

@@ -27,6 +27,13 @@ export interface ImportListResult {
   alreadyImported: boolean;
 }
 
+/** The list already imported under a name, if any: its file's SHA-256 tells whether importing a file again would change anything. */
+export async function existingImport(ctx: Ctx, listName: string): Promise<{ id: string; sha256: string; fileName: string } | undefined> {
+  authorize(ctx.actor, "record.read");
+  const row = await ctx.db.withTables<ListTables>().selectFrom("list_imports").select(["id", "sha256", "file_name"]).where("list_name", "=", listName.trim()).executeTakeFirst();
+  return row ? { id: row.id, sha256: row.sha256, fileName: row.file_name } : undefined;
+}
+
 const entryId = (): string => `ent_${randomBytes(12).toString("hex")}`;
 
 /**

@@ -5,5 +5,5 @@ export { FIELDS, REPEATABLE_FIELDS, parseMapping, checkMappingAgainst, suggestMa
 export { splitFullName, type NameOrder, type SplitName } from "./split-name.ts";
 export { readEntries, type ListEntry, type ReadEntries, type SkippedRow } from "./entries.ts";
 export { loadList, type LoadedList } from "./load.ts";
-export { importList, type ImportListInput, type ImportListResult } from "./importer.ts";
+export { importList, existingImport, type ImportListInput, type ImportListResult } from "./importer.ts";
 export type { ListTables, ListEntriesTable, ListImportsTable, LinkageDecisionsTable, LinkageReviewsTable } from "./tables.ts";
