@@ -32,7 +32,7 @@ import {
 import type { CustodyEvent, Item } from "./custody.ts";
 import { DEFAULT_UPLOAD_MAX, readUpload, uploadMultipartOptions } from "./http/upload.ts";
 import { defaultOriginFor } from "./routes.ts";
-import { addEvidence, evidenceOf, exportEvidence, getCaptureRequest, getEvidence, linkEvidence, listCaptureRequests, listEvidence, requestCapture, vaultFor, type CaptureRequest, type EvidenceView } from "./use-cases.ts";
+import { addEvidence, checkEvidenceInput, evidenceOf, exportEvidence, getCaptureRequest, getEvidence, linkEvidence, listCaptureRequests, listEvidence, requestCapture, vaultFor, type CaptureRequest, type EvidenceInput, type EvidenceView } from "./use-cases.ts";
 import type { Vault } from "./vault.ts";
 
 /** Where the vault's staff pages live. */
@@ -773,27 +773,35 @@ export const vaultPages = withStaff(async (app: FastifyInstance) => {
     const vault = await vaultOf(req);
     const fields = new Map<string, string[]>();
     const one = (name: string): string => fields.get(name)?.[0] ?? "";
-    try {
-      const parts = pendingParts.get(req);
-      const original = await readUpload(ctx, vault, req, reply, { maxBytes, known: FORM_FIELDS, ...(parts ? { parts } : {}) }, fields);
+    const input = (): EvidenceInput => {
       const title = one("title").trim();
       const notes = one("notes").trim();
       const confidentiality = one("confidentiality").trim();
-      const { item } = await addEvidence(ctx, vault, original, {
-        sourceIds: splitIds(one("sourceIds")),
-        ...(title ? { title } : {}),
-        ...(notes ? { notes } : {}),
-        ...(confidentiality ? { confidentiality } : {}),
-      });
+      return { sourceIds: splitIds(one("sourceIds")), ...(title ? { title } : {}), ...(notes ? { notes } : {}), ...(confidentiality ? { confidentiality } : {}) };
+    };
+    try {
+      const parts = pendingParts.get(req);
+      const original = await readUpload(ctx, vault, req, reply, { maxBytes, known: FORM_FIELDS, ...(parts ? { parts } : {}) }, fields);
+      const { item } = await addEvidence(ctx, vault, original, input());
       reply.removeHeader("connection");
       // Someone may store restricted evidence they may not read back: they are told it was kept.
       if (!mayRead(ctx.actor, item.confidentiality ?? "staff", [item.id])) return reply.redirect(`${BASE}/?done=restricted`, 303);
       return reply.redirect(`${BASE}/items/${item.id}?done=added`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
+      const errors = fieldErrors(err, { sourceId: "sourceIds" });
+      // The file was refused: say what else is wrong too, so it is all fixed at once.
+      if (errors.file) {
+        try {
+          await checkEvidenceInput(ctx, input());
+        } catch (more) {
+          if (!(more instanceof VigilError) || more.code !== "validation") throw more;
+          Object.assign(errors, fieldErrors(more, { sourceId: "sourceIds" }), { file: errors.file });
+        }
+      }
       const env = await pageEnv(req, reply);
       const values: UploadValues = { title: one("title"), notes: one("notes"), sourceIds: one("sourceIds"), confidentiality: one("confidentiality") };
-      return sendPage(reply, <UploadForm env={env} values={values} errors={fieldErrors(err, { sourceId: "sourceIds" })} maxBytes={maxBytes} />, err.status);
+      return sendPage(reply, <UploadForm env={env} values={values} errors={errors} maxBytes={maxBytes} />, err.status);
     }
   });
 

@@ -42,7 +42,7 @@ export interface EvidenceInput {
 const CONFIDENTIALITY = ["public", "staff", "restricted"] as const;
 
 /** Checks the fields of new evidence, every problem at once, and that each Source exists. */
-async function checkEvidenceInput(ctx: Ctx, input: EvidenceInput): Promise<void> {
+export async function checkEvidenceInput(ctx: Ctx, input: EvidenceInput): Promise<void> {
   const p = new Problems();
   if (input.notes !== undefined && input.notes.length > MAX_NOTES) p.add("notes", `notes are limited to ${MAX_NOTES} characters`);
   if (input.title !== undefined && input.title.length > 300) p.add("title", "a title is limited to 300 characters");

@@ -200,9 +200,10 @@ test("a bad upload shows its error at the field and keeps what was typed", async
   assert.match(doc(none.text).querySelector("#f-notes")?.textContent ?? "", /typed notes/);
   assert.ok(doc(none.text).querySelector("#f-file")?.getAttribute("aria-invalid"));
 
-  const empty = await uploadForm(editor, [["title", "Empty one"]], { name: "empty.txt", body: Buffer.alloc(0) });
+  const empty = await uploadForm(editor, [["title", "Empty one"], ["sourceIds", "src_unknown"]], { name: "empty.txt", body: Buffer.alloc(0) });
   assert.equal(empty.status, 400);
   assert.match(fieldError(empty.text, "file"), /the file is empty/);
+  assert.match(fieldError(empty.text, "sourceIds"), /src_unknown is not a Source record/, "the other fields' problems are shown at once");
   assert.equal(valueOf(empty.text, "title"), "Empty one");
 
   const big = await uploadForm(editor, [["title", "Too big"]], { name: "big.bin", body: Buffer.alloc(1024 * 1024 + 10, 1) });
