@@ -5,7 +5,7 @@ import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
 import { workspaceRoutes } from "../workspace/index.ts";
 import { apiRoutes } from "../api/index.ts";
-import { vaultRoutes } from "../vault/index.ts";
+import { vaultPages, vaultRoutes } from "../vault/index.ts";
 import { linkagePages } from "../linkage/index.ts";
 import { estimatePages } from "../estimate/index.ts";
 import { monitorPages } from "../monitor/index.ts";
@@ -14,4 +14,4 @@ import { monitorPages } from "../monitor/index.ts";
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, linkagePages, memorialRoutes, memorialStaffPages, estimatePages, accountabilityRoutes, accountabilityWorkspace, monitorPages];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, vaultPages, linkagePages, memorialRoutes, memorialStaffPages, estimatePages, accountabilityRoutes, accountabilityWorkspace, monitorPages];

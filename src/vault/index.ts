@@ -30,6 +30,8 @@ export * from "./pdf-copy.ts";
 export * from "./use-cases.ts";
 export * from "./jobs.ts";
 export * from "./start.ts";
+export { vaultPages, VAULT_PAGES } from "./pages.tsx";
+export { readUpload, uploadMultipartOptions, translateMultipartError, DEFAULT_UPLOAD_MAX } from "./http/upload.ts";
 export { requestActor, requestCtx } from "./http/actor.ts";
 export { DbLog, Mutex } from "./db/db-log.ts";
 export { ItemRepository, type ItemFilter } from "./db/item-repo.ts";

@@ -8,8 +8,8 @@ import type { Config } from "../config/index.ts";
 import type { Vault } from "./vault.ts";
 import { parseTilePath, tileBytes, encodeEntryBundle, TILE_WIDTH } from "./tlog/tiles.ts";
 import { requestCtx } from "./http/actor.ts";
-import type { BlobRef } from "./custody.ts";
-import { addEvidence, getCaptureRequest, getEvidence, readLogEntries, receiveEvidence, requestCapture, vaultFor } from "./use-cases.ts";
+import { DEFAULT_UPLOAD_MAX, readUpload, uploadMultipartOptions } from "./http/upload.ts";
+import { addEvidence, getCaptureRequest, getEvidence, readLogEntries, requestCapture, vaultFor } from "./use-cases.ts";
 
 export interface VaultRoutesOptions {
   /** The vault to serve (default: the store's, opened once per process). */
@@ -27,7 +27,6 @@ function configOf(app: FastifyInstance): Config | undefined {
   return app.hasDecorator("deps") ? app.deps.config : undefined;
 }
 
-const DEFAULT_UPLOAD_MAX = 2048 * 1024 * 1024;
 
 /**
  * The vault over HTTP.
@@ -121,35 +120,14 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
       req.log.error({ err: { message: err.message, stack: err.stack } }, "vault request failed");
       return reply.code(500).send({ error: { code: "internal", message: "internal error: nothing was half-written; try again" } });
     });
-    await api.register(multipart, {
-      // One byte over our own limit: the blob store refuses the stream itself (keeping
-      // nothing), rather than busboy ending it early as if it were complete.
-      limits: { fileSize: uploadMax + 1, files: 1, fields: 20, fieldSize: 8 * 1024, parts: 21, headerPairs: 100, fieldNameSize: 100 },
-      throwFileSizeLimit: true,
-    });
+    await api.register(multipart, uploadMultipartOptions(uploadMax));
 
     api.post("/items", async (req, reply) => {
       const vault = await getVault();
       const { ctx } = await authenticate(req);
-      if (!req.isMultipart()) throw new VigilError("unsupported", "send the file as multipart/form-data with a `file` part");
       const fields = new Map<string, string[]>();
-      let original: BlobRef | undefined;
-      try {
-        for await (const part of req.parts()) {
-          if (part.type === "file") {
-            if (part.fieldname !== "file") throw new VigilError("validation", `unexpected file part ${JSON.stringify(part.fieldname)}; send the evidence as \`file\``, { where: { field: part.fieldname } });
-            original = await receiveEvidence(ctx, vault, part.file, { filename: part.filename, maxBytes: uploadMax });
-          } else fields.set(part.fieldname, [...(fields.get(part.fieldname) ?? []), String(part.value)]);
-        }
-      } catch (err) {
-        // Refused uploads close the connection rather than read the rest of a large body.
-        reply.header("connection", "close");
-        throw translateMultipartError(err, uploadMax);
-      }
-      if (!original) throw new VigilError("validation", "no file in the upload", { where: { field: "file" } });
+      const original = await readUpload(ctx, vault, req, reply, { maxBytes: uploadMax, known: JSON_UPLOAD_FIELDS }, fields);
       const one = (name: string): string | undefined => fields.get(name)?.[0]?.trim() || undefined;
-      const known = new Set(["sourceId", "notes", "sourceUrl", "title", "confidentiality"]);
-      for (const name of fields.keys()) if (!known.has(name)) throw new VigilError("validation", `unknown field ${JSON.stringify(name)}`, { where: { field: name } });
       const notes = one("notes");
       const sourceUrl = one("sourceUrl");
       const title = one("title");
@@ -201,21 +179,13 @@ export const vaultRoutes: FastifyPluginAsync<VaultRoutesOptions> = async (app, o
 /** Where the vault's staff JSON routes live: beside the rest of the API. */
 export const STAFF_PREFIX = "/api/v1/vault";
 
+/** The text fields of a JSON-route upload. */
+const JSON_UPLOAD_FIELDS: ReadonlySet<string> = new Set(["sourceId", "notes", "sourceUrl", "title", "confidentiality"]);
+
 /** The policy action of each staff route, checked before the body is read. */
-const VAULT_ROUTE_ACTIONS: Record<string, Action> = {
+export const VAULT_ROUTE_ACTIONS: Record<string, Action> = {
   [`POST ${STAFF_PREFIX}/items`]: "vault.add",
   [`GET ${STAFF_PREFIX}/items/:id`]: "vault.read",
   [`POST ${STAFF_PREFIX}/captures`]: "vault.capture",
   [`GET ${STAFF_PREFIX}/captures/:id`]: "vault.read",
 };
-
-/** Multipart refusals as typed errors with a clear message. */
-function translateMultipartError(err: unknown, max: number): unknown {
-  const code = (err as { code?: string }).code;
-  if (code === "FST_REQ_FILE_TOO_LARGE" || code === "too_large") return new VigilError("too_large", `the file exceeds the upload limit of ${max} bytes; nothing was stored`, { cause: err });
-  if (code === "FST_FILES_LIMIT") return new VigilError("validation", "one file per upload", { where: { field: "file" }, cause: err });
-  if (code === "FST_FIELDS_LIMIT" || code === "FST_PARTS_LIMIT") return new VigilError("validation", "too many fields in the upload", { cause: err });
-  if (code === "FST_PROTO_VIOLATION") return new VigilError("validation", "forbidden field name", { cause: err });
-  if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return new VigilError("unsupported", "send the file as multipart/form-data", { cause: err });
-  return err;
-}

@@ -1,11 +1,11 @@
 import type { Readable } from "node:stream";
-import { authorize, mayRead } from "../accounts/index.ts";
+import { authorize, mayRead, visibleLevels } from "../accounts/index.ts";
 import { audit, type Ctx } from "../core/context.ts";
 import { Problems, VigilError, notFound } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { enqueue } from "../jobs/index.ts";
 import type { Store } from "../store/index.ts";
-import { MAX_NOTES, type BlobRef, type CustodyEvent, type Item } from "./custody.ts";
+import { MAX_NOTES, isItemId, type BlobRef, type CustodyEvent, type Item } from "./custody.ts";
 import { parseCaptureUrl } from "./capture/net-guard.ts";
 import { exportBundle, type ExportResult } from "./bundle.ts";
 import { vaultDb, type VaultCapturesTable } from "./db/tables.ts";
@@ -42,7 +42,7 @@ export interface EvidenceInput {
 const CONFIDENTIALITY = ["public", "staff", "restricted"] as const;
 
 /** Checks the fields of new evidence, every problem at once, and that each Source exists. */
-async function checkEvidenceInput(ctx: Ctx, input: EvidenceInput): Promise<void> {
+export async function checkEvidenceInput(ctx: Ctx, input: EvidenceInput): Promise<void> {
   const p = new Problems();
   if (input.notes !== undefined && input.notes.length > MAX_NOTES) p.add("notes", `notes are limited to ${MAX_NOTES} characters`);
   if (input.title !== undefined && input.title.length > 300) p.add("title", "a title is limited to 300 characters");
@@ -153,11 +153,41 @@ export async function evidenceOf(ctx: Ctx, vault: Vault, sourceId: string): Prom
   return (await vault.items.list({ sourceId })).filter((i) => mayRead(ctx.actor, i.confidentiality ?? "staff", [i.id]));
 }
 
+/**
+ * Items newest first, a page at a time, only those the actor may see (a
+ * restricted item without a grant is left out, not counted). `before` is the
+ * last id of the previous page; ids are time-ordered.
+ */
+export async function listEvidence(ctx: Ctx, vault: Vault, opts: { before?: string; limit?: number } = {}): Promise<{ items: Item[]; next: string | null }> {
+  authorize(ctx.actor, "vault.read");
+  const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), 200);
+  const levels = visibleLevels(ctx.actor);
+  const granted = [...(ctx.actor.grantedRestricted ?? [])].filter(isItemId);
+  let q = vaultDb(ctx.db)
+    .selectFrom("vault_items")
+    .select("id")
+    .where((eb) => eb.or([eb("confidentiality", "in", levels), ...(granted.length ? [eb("id", "in", granted)] : [])]));
+  if (opts.before) q = q.where("id", "<", opts.before);
+  const rows = await q.orderBy("id", "desc").limit(limit + 1).execute();
+  const ids = rows.slice(0, limit).map((r) => r.id);
+  const byId = new Map((await vault.items.list({ ids })).map((i) => [i.id, i]));
+  const items = ids.map((id) => byId.get(id)).filter((i): i is Item => i !== undefined);
+  return { items, next: rows.length > limit ? ids[ids.length - 1]! : null };
+}
+
 /** Exports a bundle of a Source's evidence (or everything) and records the export in each item's custody. */
 export async function exportEvidence(ctx: Ctx, vault: Vault, out: string, opts: { sourceId?: string; all?: boolean; custodyActor?: string }): Promise<ExportResult> {
   authorize(ctx.actor, "vault.export");
   if (opts.all) authorize(ctx.actor, "export.all");
   if (!opts.sourceId === !opts.all) throw new VigilError("validation", "give exactly one of a Source id or everything");
+  // A bundle carries every item whole: it is made only for someone who may read all of them.
+  if (opts.all && !mayRead(ctx.actor, "restricted")) throw new VigilError("forbidden", "exporting everything needs access to restricted material");
+  if (opts.sourceId) {
+    const source = await ctx.db.selectFrom("records").select(["id", "type", "confidentiality"]).where("id", "=", opts.sourceId).executeTakeFirst();
+    if (source && !mayRead(ctx.actor, source.confidentiality, [source.id])) throw new VigilError("not_found", `no Source record ${opts.sourceId}`, { where: { field: "source" } });
+    const hidden = (await vault.items.list({ sourceId: opts.sourceId })).filter((i) => !mayRead(ctx.actor, i.confidentiality ?? "staff", [i.id]));
+    if (hidden.length > 0) throw new VigilError("forbidden", "this Source's evidence includes restricted items you may not read; someone with access must export it");
+  }
   const result = await exportBundle(vault, out, { actor: opts.custodyActor ?? ctx.actor.id, ...(opts.all ? { all: true } : { sourceId: opts.sourceId! }) });
   await audit(ctx, { action: "vault.export", ...(opts.sourceId ? { targetType: "source", targetId: opts.sourceId } : {}), detail: { items: result.items, sha256: result.sha256 } });
   return result;

@@ -22,6 +22,7 @@ import { dateBoth, digits, num } from "../web/index.ts";
 import { authenticate } from "./http.ts";
 import { messages } from "./messages.ts";
 import { listProposals } from "./proposals.ts";
+import { renderRecordPanels } from "./record-panels.tsx";
 import { ClaimCard, RecordBadges, RecordLink, recordLabel } from "./record-view.tsx";
 import { Csrf, ErrorSummary, pageEnv, sendPage, StaffLayout, str, TextField, type FieldErrors, type PageEnv } from "./ui.tsx";
 
@@ -311,6 +312,7 @@ export async function recordPages(app: FastifyInstance): Promise<void> {
     const byProperty = new Map<string, typeof view.claims>();
     for (const c of view.claims) byProperty.set(c.property, [...(byProperty.get(c.property) ?? []), c]);
     const title = recordLabel(r, lang);
+    const panels = await renderRecordPanels({ req, env, ctx, record: r });
     return sendPage(
       reply,
       <StaffLayout env={env} title={title} section={r.type === "person" ? "people" : `${r.type}s`} notice={doneNotice(req, env)}>
@@ -422,6 +424,7 @@ export async function recordPages(app: FastifyInstance): Promise<void> {
             </div>
           </section>
         )}
+        {panels}
         {merges.length > 0 && (
           <section>
             <h2>{t("workspace.record.merges")}</h2>

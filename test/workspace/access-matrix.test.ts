@@ -32,6 +32,18 @@ const ED: Role[] = ["editor", "admin"];
 const AD: Role[] = ["admin"];
 
 const RULES: Record<string, Rule> = {
+  // The evidence vault's staff pages.
+  "GET /workspace/vault/": { allow: ALL },
+  "GET /workspace/vault/new": { allow: ED },
+  "POST /workspace/vault/items": { allow: ED },
+  "GET /workspace/vault/capture": { allow: ED },
+  "POST /workspace/vault/captures": { allow: ED },
+  "GET /workspace/vault/captures/:id": { allow: ALL },
+  "GET /workspace/vault/items/:id": { allow: ALL },
+  "GET /workspace/vault/items/:id/receipt.json": { allow: ALL },
+  "GET /workspace/vault/items/:id/files/:role": { allow: ALL },
+  "POST /workspace/vault/items/:id/link": { allow: ED },
+  "POST /workspace/vault/items/:id/export": { allow: ED },
   "GET /workspace/linkage/": { allow: ALL },
   "POST /workspace/linkage/link": { allow: PROP },
   "POST /workspace/linkage/decide": { allow: ED },
