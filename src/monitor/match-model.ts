@@ -158,6 +158,14 @@ export function levelParameters(matchCounts: readonly number[], nonMatchCounts: 
   return { m: outM, u: outU };
 }
 
+// A preparer holds a table of name-pair levels (some 18 MB): one is shared by every
+// scoring and replaced now and then, so that the names it keeps do not grow without end.
+let preparer: Preparer | undefined;
+function sharedPreparer(): Preparer {
+  if (!preparer || preparer.count > 20_000) preparer = new Preparer();
+  return preparer;
+}
+
 /** How one field of a pair compared. */
 export interface FieldComparison {
   field: MatchField;
@@ -180,7 +188,7 @@ export interface PairScore {
  * compared field's m/u (fields missing on either side are left out).
  */
 export function scorePair(article: PersonRecord, record: PersonRecord, prior: number, model: MatchModel = MATCH_MODEL): PairScore {
-  const prep = new Preparer();
+  const prep = sharedPreparer();
   const a = prep.prepare(withPlacesMerged(article));
   const b = prep.prepare(withPlacesMerged(record));
   const comparisons = matchComparisons(prep);

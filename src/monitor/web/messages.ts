@@ -112,6 +112,7 @@ messages({
   "monitor.confirm.match": ["Who is it?", "چه کسی است؟"],
   "monitor.confirm.matchNew": ["Someone not yet recorded: make a new person record", "کسی که هنوز ثبت نشده: رکورد فرد تازه بساز"],
   "monitor.confirm.matchExisting": ["match probability {p}", "احتمال یکی بودن {p}"],
+  "monitor.confirm.matchAbove": ["match probability above {p}", "احتمال یکی بودن بیش از {p}"],
   "monitor.confirm.agrees": ["agree: {fields}", "همخوان: {fields}"],
   "monitor.confirm.disagrees": ["differ: {fields}", "ناهمخوان: {fields}"],
   "monitor.confirm.neutral": ["say little: {fields}", "کم‌اثر: {fields}"],

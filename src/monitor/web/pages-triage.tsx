@@ -125,7 +125,11 @@ function DateHint({ env, text }: { env: PageEnv; text: string }) {
   }
 }
 
-const listOf = (lang: "en" | "fa", xs: string[]): string => new Intl.ListFormat(lang === "fa" ? "fa" : "en", { style: "long", type: "conjunction" }).format(xs);
+/** "a, b and c" as each language writes it (Persian: «الف، ب و ج», without a comma before و). */
+const listOf = (lang: "en" | "fa", xs: string[]): string => (lang === "fa" ? (xs.length > 1 ? `${xs.slice(0, -1).join("، ")} و ${xs[xs.length - 1]!}` : (xs[0] ?? "")) : new Intl.ListFormat("en", { style: "long", type: "conjunction" }).format(xs));
+
+/** A probability as a percentage; one that rounds to 100% is shown as "above 99%" (a suggestion is never certain). */
+const probabilityText = (t: PageEnv["t"], lang: "en" | "fa", p: number): string => (p > 0.99 ? t("monitor.confirm.matchAbove", { p: pct(lang, 0.99) }) : t("monitor.confirm.matchExisting", { p: pct(lang, p) }));
 
 /** Why a suggestion got its probability: the fields that agree, differ, or say little. */
 function MatchWhy({ env, fields }: { env: PageEnv; fields: MatchSuggestion["fields"] }) {
@@ -223,7 +227,7 @@ function ConfirmForm({ env, item, view, state, errors, vocab }: { env: PageEnv; 
                   <a href={`/workspace/records/${m.id}`} target="_blank" rel="noopener">
                     <bdi>{(lang === "fa" ? m.labelFa || m.label : m.label || m.labelFa) || m.id}</bdi>
                   </a>{" "}
-                  <span class="muted ltr-value">{m.id}</span> — <strong class="match-probability">{t("monitor.confirm.matchExisting", { p: pct(lang, m.probability) })}</strong>
+                  <span class="muted ltr-value">{m.id}</span> — <strong class="match-probability">{probabilityText(t, lang, m.probability)}</strong>
                   <MatchWhy env={env} fields={m.fields} />
                 </label>
               ))}
