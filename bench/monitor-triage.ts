@@ -82,7 +82,7 @@ try {
     viewMs.push(performance.now() - a);
   }
   const suggested = views.filter((v) => (v.matches[0]?.length ?? 0) > 0).length;
-  console.log(`triage view (draft + suggested matches by name, both scripts), ${PEOPLE} people recorded: p50 ${fmt(q(viewMs, 0.5))} ms, p95 ${fmt(q(viewMs, 0.95))} ms; ${suggested}/${views.length} items had suggestions`);
+  console.log(`triage view (draft + suggested matches found by name in both scripts and scored by record linkage), ${PEOPLE} people recorded: p50 ${fmt(q(viewMs, 0.5))} ms, p95 ${fmt(q(viewMs, 0.95))} ms; ${suggested}/${views.length} items had suggestions`);
 
   const confirmMs: number[] = [];
   t0 = performance.now();

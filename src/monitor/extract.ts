@@ -201,7 +201,8 @@ function findGazetteer(lex: Lexicon, field: Field, text: string, out: Entity[]):
       while (words.length && EN_NAME_STOP.has(words[words.length - 1]!)) words.pop();
       if (words.length && EN_NAME_STOP.has(words[0]!)) words = [];
     } else {
-      const mm = /^(?:[ \u200c]+[\u0600-\u06ff\u200c]+){1,2}/u.exec(rest);
+      // Letters of the Arabic script only: a comma (،) or Persian digits after a name end it ("رضایی، ۳۴ ساله").
+      const mm = /^(?:[ \u200c]+(?:(?=\p{Script=Arabic})[\p{L}\p{M}]|\u200c)+){1,2}/u.exec(rest);
       words = mm ? mm[0].trim().split(/\s+/) : [];
       const cut = words.findIndex((w) => FA_STOP.has(normaliseMapped(w).text));
       if (cut >= 0) words = words.slice(0, cut);

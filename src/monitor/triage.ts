@@ -5,6 +5,7 @@ import { Problems, VigilError, type FieldProblem } from "../core/errors.ts";
 import { detectScript, nameKeys, normaliseName } from "../core/names.ts";
 import { addClaim, createRecord, getRecord, normaliseClaim, relatedLabels, searchRecords, termChecker, type ClaimInput, type JsonObject } from "../records/index.ts";
 import { requestArticleCapture } from "./article-capture.ts";
+import { factsNear, suggestMatches, type MatchSuggestion } from "./suggest.ts";
 import type { Entity } from "./extract.ts";
 import type { Label } from "./lexicon.ts";
 import { monitorRuntime } from "./runtime.ts";
@@ -75,6 +76,9 @@ export interface DraftPerson extends ConfirmPersonInput {
   include: boolean;
   /** Where it was found, for highlighting. */
   mentions: Pick<Entity, "field" | "start" | "end" | "text">[];
+  /** Father's name and age the article gives by the name, for suggesting matches (not recorded by confirming). */
+  father?: string;
+  age?: number;
 }
 
 export interface ConfirmDraft {
@@ -189,9 +193,18 @@ export function draftFromItem(item: TriageItem): ConfirmDraft {
     people.push({ ...base, match: "new", kind: "individual", nameEn: latin ? name : "", nameFa: latin ? "" : name, count: null, quote: sentenceAround(textOf(e), e.start, e.end), include: true, mentions: [mention] });
   }
   // The quotation is the text's sentence that names them (a headline is a summary, not the report).
+  const personStarts = ents.filter((x) => x.type === "person");
   for (const p of people) {
     const inText = p.mentions.find((m) => m.field === "text");
     if (inText) p.quote = sentenceAround(item.text, inText.start, inText.end);
+    // A father's name or an age right by any of the mentions (before the next name).
+    for (const m of p.mentions) {
+      const text = m.field === "title" ? item.title : item.text;
+      const next = personStarts.filter((x) => x.field === m.field && x.start >= m.end).reduce((n, x) => Math.min(n, x.start), text.length);
+      const facts = factsNear(text, m.start, m.end, next);
+      if (facts.father && !p.father) p.father = facts.father;
+      if (facts.age && !p.age) p.age = facts.age;
+    }
   }
   const countEnt = ents.find((e) => e.type === "count" && e.count && e.count.value > 1);
   if (countEnt?.count) {
@@ -202,45 +215,9 @@ export function draftFromItem(item: TriageItem): ConfirmDraft {
   return { source, people };
 }
 
-// ---------- suggestions ----------
+// ---------- suggestions (suggest.ts) ----------
 
-export interface MatchSuggestion {
-  id: string;
-  label: string;
-  labelFa: string;
-  /** Which of the names found it. */
-  via: string;
-  /** 0–1: share of the name's spelling keys the record's label shares (a first ranking until record linkage scores it). */
-  score: number;
-}
-
-/**
- * People already recorded who may be the one an article names: a search by
- * each name in either script (variant spellings fold together), ranked by
- * how many of the name's spelling keys the record's names share.
- */
-export async function suggestMatches(ctx: Ctx, names: readonly string[], limit = 5): Promise<MatchSuggestion[]> {
-  authorize(ctx.actor, "monitor.read");
-  const found = new Map<string, { via: string }>();
-  for (const n of names.map((x) => x.trim()).filter(Boolean)) {
-    for (const h of await searchRecords(ctx, n, { types: ["person"], limit: 10 })) if (!found.has(h.id)) found.set(h.id, { via: n });
-  }
-  if (!found.size) return [];
-  const labels = await relatedLabels(ctx, [...found.keys()]);
-  const wanted = names.map((n) => nameKeys(n)).filter((k) => k.length);
-  const scoreOf = (label: string, labelFa: string): number => {
-    const have = new Set([...nameKeys(label), ...nameKeys(labelFa)]);
-    return Math.max(0, ...wanted.map((ks) => ks.filter((k) => have.has(k)).length / ks.length));
-  };
-  return [...found]
-    .filter(([id]) => labels.has(id) && labels.get(id)!.status !== "merged")
-    .map(([id, { via }]) => {
-      const l = labels.get(id)!;
-      return { id, label: l.label, labelFa: l.labelFa, via, score: Math.round(scoreOf(l.label, l.labelFa) * 100) / 100 };
-    })
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
-    .slice(0, limit);
-}
+export { suggestMatches, type MatchSuggestion, type ArticlePerson } from "./suggest.ts";
 
 // ---------- confirm and dismiss ----------
 
@@ -481,7 +458,20 @@ export async function triageView(ctx: Ctx, itemId: string): Promise<TriageView> 
   const places: PlaceSuggestion[][] = [];
   const placeCache = new Map<string, PlaceSuggestion[]>();
   for (const p of draft.people) {
-    matches.push(p.kind === "individual" ? await suggestMatches(ctx, [p.nameEn, p.nameFa]) : []);
+    const placeName = p.newPlaceName.trim();
+    matches.push(
+      p.kind === "individual"
+        ? await suggestMatches(ctx, {
+            names: [p.nameEn, p.nameFa],
+            ...(p.father ? { father: p.father } : {}),
+            ...(p.age ? { age: p.age } : {}),
+            actType: p.actType,
+            actDate: p.date,
+            places: placeName ? [placeName] : [],
+            ...(item.published ? { published: item.published } : {}),
+          })
+        : [],
+    );
     const name = p.newPlaceName.trim();
     if (!placeCache.has(name)) {
       const hits = name && can(ctx.actor, "search.staff") ? await searchRecords(ctx, name.replace(/\b(prison|central)\b|زندان|مرکزی/gi, " "), { types: ["place"], limit: 5 }) : [];

@@ -7,7 +7,7 @@ import { dateBoth, num } from "../../web/index.ts";
 import { authenticate, Csrf, ErrorSummary, errorsByField, Field, pageEnv, SelectField, sendPage, str, strs, TextArea, TextField, type FieldErrors, type PageEnv } from "../../workspace/index.ts";
 import { LABELS, type Label } from "../lexicon.ts";
 import { getSource, listSources, listTriage, triageCounts, type TriageItem } from "../sources.ts";
-import { confirmItem, dismissItem, mayTriage, reopenItem, triageView, type ConfirmInput, type ConfirmPersonInput, type ConfirmSourceInput, type DraftPerson, type TriageView } from "../triage.ts";
+import { confirmItem, dismissItem, mayTriage, reopenItem, triageView, type ConfirmInput, type ConfirmPersonInput, type ConfirmSourceInput, type DraftPerson, type MatchSuggestion, type TriageView } from "../triage.ts";
 import { EntityTable, Highlighted, LabelBadge, MonitorLayout, pct, ReasonList, spansOf, topScore, when } from "./ui.tsx";
 
 const DONE: Record<string, string> = { confirmed: "monitor.confirm.done", dismissed: "monitor.dismiss.done", reopened: "monitor.reopen.done" };
@@ -34,7 +34,7 @@ interface FormState {
 const blankRow = (): FormRow => ({ match: "new", kind: "individual", nameEn: "", nameFa: "", count: null, actType: "", date: "", place: "", newPlaceName: "", newPlaceKind: "prison", charges: [], victimStatus: "", quote: "", confidence: "probable", confidentiality: "staff", include: false, matchOther: "", placeOther: "", mentions: [] });
 
 function stateFromDraft(view: TriageView): FormState {
-  const rows: FormRow[] = view.draft.people.map((p) => ({ ...p, matchOther: "", placeOther: "" }));
+  const rows: FormRow[] = view.draft.people.map(({ father: _f, age: _a, ...p }) => ({ ...p, matchOther: "", placeOther: "" }));
   // One empty row for someone extraction missed; without JavaScript there is no "add" button to press.
   rows.push({ ...blankRow(), actType: view.draft.people[0]?.actType ?? "", date: view.draft.people[0]?.date ?? "", victimStatus: view.draft.people[0]?.victimStatus ?? "" });
   return { source: view.draft.source, rows, note: "" };
@@ -125,6 +125,37 @@ function DateHint({ env, text }: { env: PageEnv; text: string }) {
   }
 }
 
+/** "a, b and c" as each language writes it (Persian: «الف، ب و ج», without a comma before و). */
+const listOf = (lang: "en" | "fa", xs: string[]): string => (lang === "fa" ? (xs.length > 1 ? `${xs.slice(0, -1).join("، ")} و ${xs[xs.length - 1]!}` : (xs[0] ?? "")) : new Intl.ListFormat("en", { style: "long", type: "conjunction" }).format(xs));
+
+/** A probability as a percentage; one that rounds to 100% is shown as "above 99%" (a suggestion is never certain). */
+const probabilityText = (t: PageEnv["t"], lang: "en" | "fa", p: number): string => (p > 0.99 ? t("monitor.confirm.matchAbove", { p: pct(lang, 0.99) }) : t("monitor.confirm.matchExisting", { p: pct(lang, p) }));
+
+/** Why a suggestion got its probability: the fields that agree, differ, or say little. */
+function MatchWhy({ env, fields }: { env: PageEnv; fields: MatchSuggestion["fields"] }) {
+  const { t, lang } = env;
+  const groups = (["agrees", "disagrees", "neutral"] as const).map((a) => ({ a, names: fields.filter((f) => f.agreement === a).map((f) => t(`monitor.match.field.${f.field}`)) })).filter((g) => g.names.length > 0);
+  if (!groups.length) return null;
+  return (
+    <span class="match-why">
+      {groups.map((g, k) => (
+        <>
+          {k > 0 && " · "}
+          <span class={`match-${g.a}`}>{t(`monitor.confirm.${g.a}`, { fields: listOf(lang, g.names) })}</span>
+        </>
+      ))}
+    </span>
+  );
+}
+
+/** What extraction read by the name besides it (father's name, age), which the suggestions compare. */
+function ArticleFacts({ env, person }: { env: PageEnv; person: DraftPerson }) {
+  const { t, lang } = env;
+  const facts = [...(person.father ? [t("monitor.confirm.fact.father", { name: person.father })] : []), ...(person.age ? [t("monitor.confirm.fact.age", { age: num(lang, person.age) })] : [])];
+  if (!facts.length) return null;
+  return <span class="hint">{t("monitor.confirm.facts", { facts: listOf(lang, facts) })}</span>;
+}
+
 function ConfirmForm({ env, item, view, state, errors, vocab }: { env: PageEnv; item: TriageItem; view: TriageView; state: FormState; errors?: FieldErrors | undefined; vocab: Vocab }) {
   const { t, lang } = env;
   const conf = ["public", "staff", "restricted"].map((c) => ({ value: c, label: t(`workspace.conf.${c}`) }));
@@ -186,6 +217,7 @@ function ConfirmForm({ env, item, view, state, errors, vocab }: { env: PageEnv; 
             <fieldset class={`match${matchErr ? " invalid" : ""}`}>
               <legend>{t("monitor.confirm.match")}</legend>
               <span class="hint">{t("monitor.confirm.matchHint")}</span>
+              {draftIndex >= 0 && <ArticleFacts env={env} person={view.draft.people[draftIndex]!} />}
               <label class="choice">
                 <input type="radio" name={p("match")} value="new" checked={r.match === "new"} /> {t("monitor.confirm.matchNew")}
               </label>
@@ -195,7 +227,8 @@ function ConfirmForm({ env, item, view, state, errors, vocab }: { env: PageEnv; 
                   <a href={`/workspace/records/${m.id}`} target="_blank" rel="noopener">
                     <bdi>{(lang === "fa" ? m.labelFa || m.label : m.label || m.labelFa) || m.id}</bdi>
                   </a>{" "}
-                  <span class="muted ltr-value">{m.id}</span> — <span class="muted">{t("monitor.confirm.matchExisting", { score: pct(lang, m.score) })}</span>
+                  <span class="muted ltr-value">{m.id}</span> — <strong class="match-probability">{probabilityText(t, lang, m.probability)}</strong>
+                  <MatchWhy env={env} fields={m.fields} />
                 </label>
               ))}
               {r.kind === "individual" && matches.length === 0 && !extra && <p class="muted">{t("monitor.confirm.noMatches")}</p>}
