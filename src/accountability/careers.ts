@@ -108,3 +108,40 @@ export async function publicCareerOf(ctx: Ctx, personId: string): Promise<Career
   if (career.person.type !== "person" || (!career.postings.length && !career.involvements.length)) throw notFound("official", personId);
   return career;
 }
+
+/**
+ * Whether an official has a public career page, without building it: a
+ * public post, or else a public involvement in a public act. The memorial
+ * asks this on every person's page, so it stops at the first post found.
+ */
+export async function hasPublicCareer(ctx: Ctx, personId: string): Promise<boolean> {
+  authorize(ctx.actor, "accountability.public");
+  const loader = new Loader(ctx, PUBLIC_LENS);
+  const person = await loader.record(personId);
+  if (person?.type !== "person") return false;
+  if ((await loadPostings(loader, [person.id])).length) return true;
+  return (await loadInvolvements(loader, [person.id])).length > 0;
+}
+
+/**
+ * Who may have a public career page: subjects of public, active posts and
+ * involvements (for the static mirror, which then builds each page through
+ * `publicCareerOf` and skips those it refuses).
+ */
+export async function publicOfficialCandidates(ctx: Ctx): Promise<string[]> {
+  authorize(ctx.actor, "accountability.public");
+  const rows = await ctx.db
+    .selectFrom("claims")
+    .innerJoin("records", "records.id", "claims.subject_id")
+    .select("claims.subject_id")
+    .distinct()
+    .where("claims.property", "in", ["membership", "involvement"])
+    .where("claims.status", "=", "active")
+    .where("claims.confidentiality", "=", "public")
+    .where("records.type", "=", "person")
+    .where("records.status", "=", "published")
+    .where("records.confidentiality", "=", "public")
+    .orderBy("claims.subject_id")
+    .execute();
+  return rows.map((r) => r.subject_id);
+}

@@ -1,4 +1,3 @@
-import { Layout, type Lang } from "../web/index.ts";
 import type { Claim } from "../records/index.ts";
 import type { Career, CommandChain, Contradiction, Ref } from "./model.ts";
 import type { Show } from "./show.ts";
@@ -52,29 +51,5 @@ export function CareerBody({ data, show }: { data: CareerPageData; show: Show })
       <h2>{t("acc.consistency.title")}</h2>
       <ConsistencyLists single={data.single} contradictions={data.contradictions} show={show} names={data.names} claims={data.claims} />
     </>
-  );
-}
-
-/** The memorial's page for an official, until the memorial's own chrome takes it in. */
-export function PublicOfficialPage({ data, show, lang, otherLangHref }: { data: CareerPageData; show: Show; lang: Lang; otherLangHref: string }) {
-  const name = show.name(data.career.person);
-  return (
-    <Layout lang={lang} title={show.t("acc.official.title", { name })} styles={[STYLESHEET]}>
-      <header class="site">
-        <div class="container">
-          <a class="brand" href={`/${lang}/`}>
-            Vigil
-          </a>
-          <span class="spacer" />
-          <a href={otherLangHref} lang={lang === "fa" ? "en" : "fa"}>
-            {lang === "fa" ? "English" : "فارسی"}
-          </a>
-        </div>
-      </header>
-      <main class="container" id="main">
-        <h1>{show.t("acc.official.title", { name })}</h1>
-        <CareerBody data={data} show={show} />
-      </main>
-    </Layout>
   );
 }

@@ -1,17 +1,17 @@
-import type { FastifyPluginAsync } from "fastify";
 import { makeCtx, PUBLIC } from "../core/context.ts";
 import { VigilError } from "../core/errors.ts";
 import { termLabels, type Claim } from "../records/index.ts";
-import { extraAssets, isLang, renderPage } from "../web/index.ts";
+import type { Store } from "../store/index.ts";
+import { extraAssets, type Lang } from "../web/index.ts";
 import { publicCareerOf, refs } from "./careers.ts";
 import { commandChainWith } from "./command.ts";
 import { contradictions, singleSource } from "./consistency.ts";
 import { PUBLIC_LENS } from "./lens.ts";
 import { Loader } from "./loader.ts";
 import type { Career, Ref } from "./model.ts";
-import { PublicOfficialPage, type CareerPageData } from "./pages.tsx";
+import type { CareerPageData } from "./pages.tsx";
 import { presentPublicCareer } from "./public-presenter.ts";
-import { makeShow } from "./show.ts";
+import { makeShow, type Show } from "./show.ts";
 
 extraAssets.set("accountability.css", new URL("./assets/accountability.css", import.meta.url));
 
@@ -33,31 +33,35 @@ export async function careerPageData(loader: Loader, career: Career, withChain: 
   return { career, chain, names, claims, single: singleSource(all), contradictions: contradictions(all) };
 }
 
+/** A public career page's content, for the memorial to show in its own pages. */
+export interface PublicOfficialView {
+  data: CareerPageData;
+  show: Show;
+}
+
 /**
- * Public career and involvement pages for officials: `/{lang}/officials/{id}`,
- * public claims of published records only, in Persian and English.
+ * The public career and involvement of an official (public claims of
+ * published records only, through the public lens and the public
+ * presenter), or undefined when there is no such page. The memorial serves
+ * it at `/{lang}/officials/{id}` in its own chrome; `officialHref` says where
+ * another official's page is (a path on the server, a file in the mirror).
  */
-export const accountabilityRoutes: FastifyPluginAsync = async (app) => {
-  app.get<{ Params: { lang: string; id: string } }>("/:lang/officials/:id", async (req, reply) => {
-    const { lang, id } = req.params;
-    if (!isLang(lang) || !/^[a-z]{3}_[A-Za-z0-9_-]{1,64}$/.test(id)) return reply.code(404).type("text/plain").send("not found");
-    const ctx = makeCtx(app.deps.store, PUBLIC);
-    let career: Career;
-    try {
-      career = presentPublicCareer(await publicCareerOf(ctx, id));
-    } catch (e) {
-      if (e instanceof VigilError && e.code === "not_found") return reply.code(404).type("text/plain").send("not found");
-      throw e;
-    }
-    const loader = new Loader(ctx, PUBLIC_LENS);
-    const data = await careerPageData(loader, career, true);
-    if (data.chain) {
-      // The chain was read through the public lens; present its claims the same strict way.
-      for (const c of data.chain.claims.values()) if (c.confidentiality !== "public") throw new Error(`claim ${c.id} is not public`);
-    }
-    const sources = new Map([...data.names].filter(([, r]) => r.type === "source"));
-    const show = makeShow(lang, await termLabels(ctx), sources, (r) => (r.type === "person" && r.id !== career.person.id && data.chain?.links.some((l) => l.superior === r.id || l.subordinate === r.id) ? `/${lang}/officials/${r.id}` : null));
-    const html = renderPage(<PublicOfficialPage data={data} show={show} lang={lang} otherLangHref={`/${lang === "fa" ? "en" : "fa"}/officials/${id}`} />);
-    return reply.type("text/html; charset=utf-8").header("cache-control", "public, max-age=300").send(html);
-  });
-};
+export async function publicOfficialView(store: Store, lang: Lang, id: string, officialHref: (id: string) => string): Promise<PublicOfficialView | undefined> {
+  const ctx = makeCtx(store, PUBLIC);
+  let career: Career;
+  try {
+    career = presentPublicCareer(await publicCareerOf(ctx, id));
+  } catch (e) {
+    if (e instanceof VigilError && e.code === "not_found") return undefined;
+    throw e;
+  }
+  const loader = new Loader(ctx, PUBLIC_LENS);
+  const data = await careerPageData(loader, career, true);
+  if (data.chain) {
+    // The chain was read through the public lens; present its claims the same strict way.
+    for (const c of data.chain.claims.values()) if (c.confidentiality !== "public") throw new Error(`claim ${c.id} is not public`);
+  }
+  const sources = new Map([...data.names].filter(([, r]) => r.type === "source"));
+  const show = makeShow(lang, await termLabels(ctx), sources, (r) => (r.type === "person" && r.id !== career.person.id && data.chain?.links.some((l) => l.superior === r.id || l.subordinate === r.id) ? officialHref(r.id) : null));
+  return { data, show };
+}

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type { MonitorTables } from "../monitor/schema.ts";
 import type { MemorialDb } from "./schema.ts";
 import { refreshFacets } from "./presenters/index.ts";
 
@@ -6,7 +7,8 @@ import { refreshFacets } from "./presenters/index.ts";
  * Keeps what the memorial derives (search facets, cached pages) in step with
  * the records. Every change to a record or claim is a row of the change log;
  * the memorial remembers the last one it has seen, re-derives the facets of
- * the people changed since, and drops cached pages. It looks at most once per
+ * the people changed since, and drops cached pages (also when the monitoring
+ * watchlist changes, as it decides who the at-risk page lists). It looks at most once per
  * `intervalMs`, so a busy memorial asks the database a trivial question a few
  * times a second rather than at every request.
  */
@@ -41,7 +43,14 @@ export class Freshness {
     const top = await db.selectFrom("changes").select(sql<number | null>`max(seq)`.as("seq")).executeTakeFirst();
     const seq = Number(top?.seq ?? 0);
     const versionRow = await db.selectFrom("memorial_state").select("value").where("key", "=", "pages_version").executeTakeFirst();
-    const version = versionRow?.value ?? "";
+    // Who is on the monitoring watchlist decides who the at-risk page lists: a watch added, linked or removed changes pages too.
+    const watches = await db
+      .withTables<MonitorTables>()
+      .selectFrom("monitor_watches")
+      .select([sql<number>`count(*)`.as("n"), sql<string | null>`max(updated_at)`.as("at")])
+      .where("person_id", "is not", null)
+      .executeTakeFirst();
+    const version = `${versionRow?.value ?? ""}|${Number(watches?.n ?? 0)}|${watches?.at ?? ""}`;
     if (this.seen && this.seen.seq === seq && this.seen.version === version) return false;
     const doneRow = await db.selectFrom("memorial_state").select("value").where("key", "=", "facets_seq").executeTakeFirst();
     const done = Number(doneRow?.value ?? -1);

@@ -1,12 +1,17 @@
 import type { VNode } from "preact";
+import { hasPublicCareer } from "../accountability/careers.ts";
+import { publicOfficialView } from "../accountability/routes.tsx";
+import { makeCtx, PUBLIC } from "../core/context.ts";
 import type { Store } from "../store/index.ts";
 import type { EvidencePort } from "./evidence.ts";
 import { MARKED_KINDS, renderMap, type MapMarker } from "./map.ts";
 import { hrefOf, type PageCtx } from "./pages/common.tsx";
 import { AtRiskPage, HomePage, RecordListPage, StatementsPage } from "./pages/lists.tsx";
+import { OfficialPage } from "./pages/officials.tsx";
 import { PersonPage, type EvidenceItem } from "./pages/person.tsx";
 import { EventPage, OrganisationPage, PlacePage, SourcePage } from "./pages/records.tsx";
 import type { FormState } from "./pages/tributes.tsx";
+import { TrendsPage } from "./pages/trends.tsx";
 import {
   allRecords,
   mappedPlaces,
@@ -18,6 +23,7 @@ import {
   presentPlace,
   presentSource,
   presentStatements,
+  presentTrends,
   publicClaims,
   publicCounts,
   publicRecords,
@@ -27,7 +33,7 @@ import {
 import { memorialDb } from "./schema.ts";
 import { approvedPosts } from "./tributes.ts";
 
-export type PageKind = "home" | "events" | "places" | "sources" | "statements" | "at-risk" | "person" | "event" | "place" | "source" | "organisation";
+export type PageKind = "home" | "events" | "places" | "sources" | "statements" | "at-risk" | "trends" | "person" | "event" | "place" | "source" | "organisation" | "official";
 
 /** Evidence items for public sources, with links to their public copies. */
 export async function evidenceFor(port: EvidencePort, ctx: PageCtx, sourceIds: string[]): Promise<EvidenceItem[]> {
@@ -98,12 +104,15 @@ export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: 
       const r = await presentAtRisk(db);
       return <AtRiskPage ctx={at("at-risk")} entries={r.entries} refs={r.refs} sources={r.sources} />;
     }
+    case "trends":
+      return <TrendsPage ctx={at("trends")} trends={await presentTrends(db, ctx.lang)} />;
     case "person": {
       const p = await presentPerson(db, id!);
       if (!p) return null;
       const posts = ctx.forms || ctx.links.mode.kind === "static" ? await approvedPosts(db, p.person.id) : [];
       const evidence = await evidenceFor(extra.evidence, ctx, p.sources.filter((s) => p.refs.get(s)?.kind === "media_file" || p.refs.get(s)?.kind === "web_capture" || p.refs.get(s)?.kind === "document"));
-      return <PersonPage ctx={at(`people/${p.person.id}`)} p={p} posts={posts} tribute={extra.state} token={extra.token} evidence={evidence} />;
+      const official = (await hasPublicCareer(makeCtx(store, PUBLIC), p.person.id)) ? ctx.links.page(ctx.lang, `officials/${p.person.id}`) : null;
+      return <PersonPage ctx={at(`people/${p.person.id}`)} p={p} posts={posts} tribute={extra.state} token={extra.token} evidence={evidence} officialHref={official} />;
     }
     case "event": {
       const e = await presentEvent(db, id!, page);
@@ -135,6 +144,13 @@ export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: 
       const o = await presentOrganisation(db, id!);
       if (!o) return null;
       return <OrganisationPage ctx={at(`organisations/${o.organisation.id}`)} o={o} />;
+    }
+    case "official": {
+      // The accountability module reads and presents the career through its public lens; the memorial gives it its chrome.
+      const view = await publicOfficialView(store, ctx.lang, id!, (other) => ctx.links.page(ctx.lang, `officials/${other}`));
+      if (!view) return null;
+      const person = (await publicRecords(db, [view.data.career.person.id])).get(view.data.career.person.id);
+      return <OfficialPage ctx={at(`officials/${id!}`)} view={view} personHref={person?.type === "person" ? hrefOf(ctx, person) : undefined} />;
     }
   }
 }

@@ -119,6 +119,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     ["sources", "sources"],
     ["statements", "statements"],
     ["at-risk", "at-risk"],
+    ["trends", "trends"],
   ] as const) {
     app.get<{ Params: { lang: string } }>(`/:lang/${path}`, async (req, reply) => publicPage(req, reply, req.params.lang, kind, undefined, 0));
   }
@@ -149,6 +150,9 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       return publicPage(req, reply, req.params.lang, kind, req.params.id, pageNumber(req.query), state);
     });
   }
+
+  // Officials' public careers and involvement: read and presented by the accountability module, shown in the memorial's chrome.
+  app.get<{ Params: { lang: string; id: string } }>("/:lang/officials/:id", async (req, reply) => publicPage(req, reply, req.params.lang, "official", req.params.id, 0));
 
   app.get<{ Params: { lang: string }; Querystring: Record<string, unknown> }>("/:lang/search", async (req, reply) => {
     const lang = req.params.lang;

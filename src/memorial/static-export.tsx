@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { VNode } from "preact";
+import { publicOfficialCandidates } from "../accountability/careers.ts";
 import { makeCtx, PUBLIC } from "../core/context.ts";
 import { VigilError } from "../core/errors.ts";
 import { termLabels } from "../records/index.ts";
@@ -45,6 +46,7 @@ const INDEX_PAGE = 500;
 const ASSETS = [
   ["vigil.css", new URL("../web/assets/vigil.css", import.meta.url)],
   ["memorial.css", new URL("./assets/memorial.css", import.meta.url)],
+  ["accountability.css", new URL("../accountability/assets/accountability.css", import.meta.url)],
 ] as const;
 
 /** First letter for the index: a Persian or Latin letter, or # for anything else. */
@@ -102,13 +104,14 @@ export async function exportStatic(store: Store, dir: string, options: ExportOpt
     const places = await allRecords(db, "place");
     const sources = await allRecords(db, "source");
     const organisations = await allRecords(db, "organisation");
+    const officials = await publicOfficialCandidates(makeCtx(store, PUBLIC));
     const total = LANGS.length * (people.length + events.length + places.length + sources.length + organisations.length);
     let done = 0;
     const tick = (): void => options.onProgress?.(++done, total);
     const years = await db.selectFrom("memorial_facets").select(["value", "person_id"]).where("facet", "=", "year").execute();
 
     for (const lang of LANGS) {
-      for (const kind of ["home", "events", "places", "sources", "statements", "at-risk"] as const) await build(lang, kind, kind === "home" ? "" : kind);
+      for (const kind of ["home", "events", "places", "sources", "statements", "at-risk", "trends"] as const) await build(lang, kind, kind === "home" ? "" : kind);
       await write(staticFile(lang, "about"), <AboutPage ctx={ctxFor(lang, staticFile(lang, "about"), "about")} />);
 
       // Index of names by first letter, in the reader's script first.
@@ -177,6 +180,8 @@ export async function exportStatic(store: Store, dir: string, options: ExportOpt
         await build(lang, "organisation", `organisations/${o.id}`, o.id);
         tick();
       }
+      // Officials' careers: a page for each candidate the accountability module does not refuse.
+      for (const id of officials) await build(lang, "official", `officials/${id}`, id);
     }
     for (const [digest, sourceId] of media) {
       const copy = await evidence.publicCopy(digest, [sourceId]);

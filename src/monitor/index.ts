@@ -55,4 +55,4 @@ export {
 } from "./store-alerts.ts";
 export { staffExecutionRecords, publicExecutionRecords, trendSeries, trendSvg, type TrendCharts } from "./record-trends.ts";
 export { monitorPages } from "./web/pages.tsx";
-export { publicWatchlist, publicTrendSvg, publicTrendSeries, type PublicWatchEntry } from "./public.ts";
+export { publicWatchlist, publicTrendSvg, publicTrendSeries, publicSeriesSvg, publicRisk, RISK_RANK, PUBLIC_ACT_STATUS, type PublicWatchEntry, type PublicRisk } from "./public.ts";

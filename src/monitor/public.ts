@@ -2,8 +2,9 @@ import type { Kysely } from "kysely";
 import type { FuzzyDate } from "../core/dates.ts";
 import { dateFromColumns } from "../records/index.ts";
 import type { CoreTables } from "../store/schema.ts";
-import { publicExecutionRecords, trendSeries, trendSvg } from "./record-trends.ts";
+import { publicExecutionRecords, trendSeries, trendSvg, type TrendCharts } from "./record-trends.ts";
 import type { MonitorTables } from "./schema.ts";
+import type { Series } from "./trends.ts";
 import { riskLevel, type WatchStatus } from "./watchlist.ts";
 
 /**
@@ -15,7 +16,7 @@ import { riskLevel, type WatchStatus } from "./watchlist.ts";
  */
 
 /** act_type terms that are steps of a prisoner's path, and the status each means. */
-const ACT_STATUS: Record<string, WatchStatus> = {
+export const PUBLIC_ACT_STATUS: Readonly<Record<string, WatchStatus>> = {
   arrest: "arrested",
   detention: "arrested",
   death_sentence: "sentenced",
@@ -26,6 +27,22 @@ const ACT_STATUS: Record<string, WatchStatus> = {
   release: "released",
 };
 
+export type PublicRisk = ReturnType<typeof riskLevel>;
+
+/**
+ * How urgent a person's situation is from public facts alone: the status
+ * their latest public act means, raised to "high" by a public at-risk claim.
+ * The same rule for watched people and for those the memorial lists from
+ * their records only.
+ */
+export function publicRisk(latestActTerm: string | null | undefined, atRisk: boolean): PublicRisk {
+  const risk = riskLevel(latestActTerm ? PUBLIC_ACT_STATUS[latestActTerm] : undefined);
+  return atRisk && (risk === "unknown" || risk === "elevated") ? "high" : risk;
+}
+
+/** Most urgent first. */
+export const RISK_RANK: Readonly<Record<PublicRisk, number>> = { imminent: 0, high: 1, elevated: 2, unknown: 3, ended: 4 };
+
 export interface PublicWatchEntry {
   personId: string;
   /** Public labels of the person's record. */
@@ -34,7 +51,7 @@ export interface PublicWatchEntry {
   /** The latest public step, when there is one. */
   status?: WatchStatus;
   date?: FuzzyDate;
-  risk: ReturnType<typeof riskLevel>;
+  risk: PublicRisk;
   /** The public claims this rests on (act and at_risk), for the memorial to show with their citations through its own gate. */
   claimIds: string[];
 }
@@ -66,7 +83,7 @@ export async function publicWatchlist(db: Kysely<CoreTables>, options: { include
       .where("subject_id", "in", people.map((p) => p.id))
       .where("status", "=", "active")
       .where("confidentiality", "=", "public")
-      .where((eb) => eb.or([eb("property", "=", "at_risk"), eb.and([eb("property", "=", "act"), eb("term", "in", Object.keys(ACT_STATUS))])]))
+      .where((eb) => eb.or([eb("property", "=", "at_risk"), eb.and([eb("property", "=", "act"), eb("term", "in", Object.keys(PUBLIC_ACT_STATUS))])]))
       .execute();
     for (const p of people) {
       const mine = claims.filter((c) => c.subject_id === p.id);
@@ -78,15 +95,13 @@ export async function publicWatchlist(db: Kysely<CoreTables>, options: { include
       // As on the watchlist: nothing after an execution replaces it.
       const executed = acts.find((a) => a.c.term === "execution");
       const last = executed ?? acts[acts.length - 1];
-      const status = last ? ACT_STATUS[last.c.term!] : undefined;
-      let risk = riskLevel(status);
-      if (mine.some((c) => c.property === "at_risk") && (risk === "unknown" || risk === "elevated")) risk = "high";
+      const status = last ? PUBLIC_ACT_STATUS[last.c.term!] : undefined;
+      const risk = publicRisk(last?.c.term, mine.some((c) => c.property === "at_risk"));
       if (risk === "ended" && !options.includeEnded) continue;
       out.push({ personId: p.id, label: p.label_public ?? "", labelFa: p.label_public_fa ?? "", ...(status ? { status } : {}), ...(last?.date ? { date: last.date } : {}), risk, claimIds: mine.map((c) => c.id) });
     }
   }
-  const rank = { imminent: 0, high: 1, elevated: 2, unknown: 3, ended: 4 } as const;
-  return out.sort((a, b) => rank[a.risk] - rank[b.risk] || (b.date?.earliest ?? "").localeCompare(a.date?.earliest ?? "") || a.personId.localeCompare(b.personId));
+  return out.sort((a, b) => RISK_RANK[a.risk] - RISK_RANK[b.risk] || (b.date?.earliest ?? "").localeCompare(a.date?.earliest ?? "") || a.personId.localeCompare(b.personId));
 }
 
 /** The public execution trend as SVG (confirmed, public claims of published, public people only). */
@@ -99,3 +114,10 @@ export async function publicTrendSvg(db: Kysely<CoreTables>, granularity: "week"
 export async function publicTrendSeries(db: Kysely<CoreTables>, asOf: string = new Date().toISOString().slice(0, 10)) {
   return trendSeries(await publicExecutionRecords(db), asOf);
 }
+
+/** One chart of a public series already computed (the memorial draws both from one reading); ids inside start with `idPrefix`. */
+export function publicSeriesSvg(series: Series, lang: "en" | "fa", idPrefix: string): string {
+  return trendSvg(series, lang, "public", idPrefix);
+}
+
+export type { TrendCharts };

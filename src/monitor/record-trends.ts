@@ -87,7 +87,7 @@ export function trendSeries(records: readonly ExecutionRecord[], asOf: string, o
 }
 
 /** One chart as SVG markup, titled in the reader's language. */
-export function trendSvg(series: Series, lang: "en" | "fa", scope: "staff" | "public"): string {
+export function trendSvg(series: Series, lang: "en" | "fa", scope: "staff" | "public", idPrefix?: string): string {
   const fa = lang === "fa";
   const week = series.granularity === "week";
   const title = fa ? (week ? "اعدام‌ها در هر هفته" : "اعدام‌ها در هر ماه") : week ? "Executions per week" : "Executions per month";
@@ -95,5 +95,5 @@ export function trendSvg(series: Series, lang: "en" | "fa", scope: "staff" | "pu
   const desc = fa
     ? `${title}، ${from}؛ ستون‌های هاشورخورده موقت‌اند (گزارش‌ها دیرتر می‌رسند) و ستون‌های قرمز ناهنجاری.`
     : `${title}, ${from}; hatched bars are provisional (reports arrive late), red bars are anomalies against the median of the previous twelve periods.`;
-  return barChartSvg(series, { title: `${title} (${from})`, description: desc, lang });
+  return barChartSvg(series, { title: `${title} (${from})`, description: desc, lang, ...(idPrefix ? { idPrefix } : {}) });
 }

@@ -183,6 +183,8 @@ export interface ChartOptions {
   lang?: "en" | "fa";
   width?: number;
   height?: number;
+  /** Prefix of the ids inside the SVG (title, description, hatch pattern), so that several charts can share a page. */
+  idPrefix?: string;
 }
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -196,6 +198,7 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;",
 export function barChartSvg(series: Series, options: ChartOptions): string {
   const fa = options.lang === "fa";
   const num = (n: number): string => (fa ? toPersianDigits(String(n)) : String(n));
+  const id = (options.idPrefix ?? "vigil").replace(/[^A-Za-z0-9_-]/g, "");
   const width = options.width ?? 720;
   const height = options.height ?? 260;
   const pad = { top: 28, right: 16, bottom: 36, left: 44 };
@@ -215,7 +218,7 @@ export function barChartSvg(series: Series, options: ChartOptions): string {
       const cls = ["bar", p.provisional ? "provisional" : "", p.anomaly ? `anomaly ${p.anomaly.direction}` : ""].filter(Boolean).join(" ");
       const label = `${p.period}: ${num(p.count)}${p.provisional ? ` (${provisionalWord})` : ""}${p.anomaly ? ` — ${anomalyWord} (${p.anomaly.direction}, z=${p.anomaly.score})` : ""}`;
       const h = Math.max(0, pad.top + innerH - y(p.count));
-      const fill = p.provisional ? "url(#vigil-hatch)" : p.anomaly ? "#9b1c1c" : "#3d3d3d";
+      const fill = p.provisional ? `url(#${id}-hatch)` : p.anomaly ? "#9b1c1c" : "#3d3d3d";
       const mark = p.anomaly ? `<text x="${(x(i) + barW / 2).toFixed(1)}" y="${(y(p.count) - 4).toFixed(1)}" text-anchor="middle" font-size="11" fill="#9b1c1c">!</text>` : "";
       return `<g class="${cls}"><title>${esc(label)}</title><rect x="${x(i).toFixed(1)}" y="${y(p.count).toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${fill}" stroke="#3d3d3d" stroke-width="0.5"/>${mark}</g>`;
     })
@@ -225,14 +228,15 @@ export function barChartSvg(series: Series, options: ChartOptions): string {
     .join("");
   const labelEvery = Math.max(1, Math.ceil(pts.length / 8));
   const xLabels = pts
-    .map((p, i) => (i % labelEvery === 0 ? `<text x="${(x(i) + barW / 2).toFixed(1)}" y="${height - pad.bottom + 14}" text-anchor="middle" font-size="10">${esc(fa ? toPersianDigits(p.period) : p.period)}</text>` : ""))
+    .map((p, i) => (i % labelEvery === 0 ? `<text x="${(x(i) + barW / 2).toFixed(1)}" y="${height - pad.bottom + 14}" text-anchor="middle" font-size="10" direction="ltr">${esc(fa ? toPersianDigits(p.period) : p.period)}</text>` : ""))
     .join("");
+  // In a right-to-left chart "start" is the right-hand end of a line (the title starts at the right margin); period labels such as 2025-W30 stay left to right.
   const desc = options.description ?? `${series.granularity === "week" ? "Weekly" : "Monthly"} counts, ${pts.length} periods; hatched bars are provisional.`;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" aria-labelledby="vigil-chart-title vigil-chart-desc"${fa ? ' direction="rtl" xml:lang="fa"' : ' xml:lang="en"'} font-family="sans-serif">`,
-    `<title id="vigil-chart-title">${esc(options.title)}</title><desc id="vigil-chart-desc">${esc(desc)}</desc>`,
-    `<defs><pattern id="vigil-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#3d3d3d" stroke-width="2"/></pattern></defs>`,
-    `<text x="${fa ? width - pad.right : pad.left}" y="18" text-anchor="${fa ? "end" : "start"}" font-size="13" font-weight="bold">${esc(options.title)}</text>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" aria-labelledby="${id}-chart-title ${id}-chart-desc"${fa ? ' direction="rtl" xml:lang="fa"' : ' xml:lang="en"'} font-family="sans-serif">`,
+    `<title id="${id}-chart-title">${esc(options.title)}</title><desc id="${id}-chart-desc">${esc(desc)}</desc>`,
+    `<defs><pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#3d3d3d" stroke-width="2"/></pattern></defs>`,
+    `<text x="${fa ? width - pad.right : pad.left}" y="18" text-anchor="start" font-size="13" font-weight="bold">${esc(options.title)}</text>`,
     axis,
     bars,
     xLabels,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { memorialRoutes, memorialStaffPages } from "../memorial/index.ts";
-import { accountabilityRoutes, accountabilityWorkspace } from "../accountability/index.ts";
+import { accountabilityWorkspace } from "../accountability/index.ts";
 import { assetRoutes } from "../web/index.ts";
 import { healthRoutes } from "./health.ts";
 import { workspaceRoutes } from "../workspace/index.ts";
@@ -14,4 +14,4 @@ import { monitorPages } from "../monitor/index.ts";
  * Every route plugin, in registration order. Each capability adds its own
  * (one import line and one entry); every route declares its permission.
  */
-export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, vaultPages, linkagePages, memorialRoutes, memorialStaffPages, estimatePages, accountabilityRoutes, accountabilityWorkspace, monitorPages];
+export const routePlugins: FastifyPluginAsync[] = [healthRoutes, assetRoutes, workspaceRoutes, apiRoutes, vaultRoutes, vaultPages, linkagePages, memorialRoutes, memorialStaffPages, estimatePages, accountabilityWorkspace, monitorPages];

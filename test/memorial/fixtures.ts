@@ -1,5 +1,7 @@
 import { makeCtx, SYSTEM, type Ctx } from "../../src/core/context.ts";
 import { addClaim, createRecord, mergePeople, type CitationInput, type ClaimInput } from "../../src/records/index.ts";
+import { createWatch, recordStep } from "../../src/monitor/index.ts";
+import { parseDate } from "../../src/core/dates.ts";
 import type { Store } from "../../src/store/index.ts";
 
 /**
@@ -104,10 +106,18 @@ export async function plant(store: Store, seed: number, people = 40): Promise<Pl
 
   // One public act for sure: the event's and the prison's pages must name this victim.
   const victim = publicPeople[1]!;
-  await addClaim(ctx, victim.id, { property: "act", term: "execution", placeId: prison, objectId: event, date: "1367/05/20", value: { victim_status: "dead" }, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: pubSource }] });
+  const victimAct = await addClaim(ctx, victim.id, { property: "act", term: "execution", placeId: prison, objectId: event, date: "1367/05/20", value: { victim_status: "dead" }, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: pubSource }] });
+  // The official's public part in it: the official has a public career page.
+  await addClaim(ctx, official, { property: "involvement", term: "ordered", objectId: victimAct.id, confidence: "probable", confidentiality: "public", citations: [{ sourceId: pubSource }] });
   // A merge: the merged id must lead to its survivor.
   const a = publicPeople[0]!;
   const b = await mk({ type: "person", status: "published", confidentiality: "public", claims: [{ property: "name", value: { text: "Merged Twin", kind: "full" }, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: pubSource }] }] });
   await mergePeople(ctx, a.id, b, "same person");
+  // The monitoring watchlist follows some people, public and hidden: its names and steps are staff data and must never be shown.
+  const everyPerson = await store.db.selectFrom("records").select("id").where("type", "=", "person").where("status", "!=", "merged").orderBy("id").execute();
+  for (const p of everyPerson.filter((_, i) => i % 3 === 0)) {
+    const w = await createWatch(ctx, { names: [`Watched ${canary()}`], personId: p.id });
+    await recordStep(ctx, w.id, { kind: PICK(r, ["sentenced", "sentence_upheld", "transferred_to_solitary"] as const), date: parseDate("2025-07-25"), sources: [{ title: `private call ${canary()}` }], note: `step note ${canary()}` });
+  }
   return { hiddenIds, publicPeople, merged: { from: b, to: a.id }, canaries: n, event, prison, victim };
 }

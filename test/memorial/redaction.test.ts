@@ -40,6 +40,8 @@ describe(`public pages show public values only [${dialect}] (seed ${SEED})`, { s
     const everyId = await app.deps.store.db.selectFrom("records").select(["id", "type"]).execute();
     const paths: Record<string, string> = { person: "people", event: "events", place: "places", source: "sources", organisation: "organisations" };
     for (const r of everyId) for (const lang of ["fa", "en"]) if (paths[r.type]) queue.push(`/${lang}/${paths[r.type]}/${r.id}`);
+    // The pages fed by monitoring and accountability: prisoners at risk (the watchlist), trends, officials' careers.
+    for (const lang of ["fa", "en"]) queue.push(`/${lang}/at-risk`, `/${lang}/trends`, ...everyId.filter((r) => r.type === "person").map((r) => `/${lang}/officials/${r.id}`));
     for (const lang of ["fa", "en"]) queue.push(`/${lang}/search?q=${CANARY}`, `/${lang}/search?q=alias`, `/${lang}/search?q=Rahimi`, `/${lang}/search?q=street`, `/${lang}/search?year=1988`, `/${lang}/search?prison=x`);
     while (queue.length) {
       const path = queue.shift()!;
@@ -62,6 +64,11 @@ describe(`public pages show public values only [${dialect}] (seed ${SEED})`, { s
       assert.ok(at < 0, `${path} shows a value that is not public: …${r.body.slice(Math.max(0, at - 120), at + 40)}…`);
       for (const id of planted.hiddenIds) if (!path.includes(id)) assert.ok(!r.body.includes(id), `${path} names the hidden record ${id}`);
     }
+  });
+
+  test("the pages fed by monitoring and accountability were read", () => {
+    for (const lang of ["fa", "en"]) for (const path of [`/${lang}/at-risk`, `/${lang}/trends`]) assert.equal(pages.get(path)?.status, 200, path);
+    assert.ok([...pages].some(([p, r]) => p.startsWith("/en/officials/") && r.status === 200), "an official's career page");
   });
 
   test("no public page sets a cookie", () => {

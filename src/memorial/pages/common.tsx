@@ -34,18 +34,19 @@ const NAV: { key: string; path: string; staticPath?: string }[] = [
   { key: "memorial.nav.places", path: "places" },
   { key: "memorial.nav.statements", path: "statements" },
   { key: "memorial.nav.atRisk", path: "at-risk" },
+  { key: "memorial.nav.trends", path: "trends" },
   { key: "memorial.nav.sources", path: "sources" },
   { key: "memorial.nav.testimony", path: "testimony" },
 ];
 
-/** The page shell: header with navigation and language switch, main, footer. */
-export function Site({ ctx, title, children, query, scripts }: { ctx: PageCtx; title: string; children: ComponentChildren; query?: Record<string, string | undefined>; scripts?: string[] }) {
+/** The page shell: header with navigation and language switch, main, footer; `styles` are further stylesheets under the assets. */
+export function Site({ ctx, title, children, query, scripts, styles = [] }: { ctx: PageCtx; title: string; children: ComponentChildren; query?: Record<string, string | undefined>; scripts?: string[]; styles?: string[] }) {
   const { lang, t, links } = ctx;
   const isStatic = links.mode.kind === "static";
   const otherLang = other(lang);
   const current = ctx.path.split("/")[0] ?? "";
   return (
-    <Layout lang={lang} title={`${title} · ${t("memorial.siteName")}`} styles={[links.asset("memorial.css")]} assetBase={links.assetBase()} scripts={ctx.forms ? (scripts ?? []).map((s) => links.asset(s)) : []}>
+    <Layout lang={lang} title={`${title} · ${t("memorial.siteName")}`} styles={[links.asset("memorial.css"), ...styles.map((s) => links.asset(s))]} assetBase={links.assetBase()} scripts={ctx.forms ? (scripts ?? []).map((s) => links.asset(s)) : []}>
       <a class="skip-link" href="#main">
         {t("memorial.skip")}
       </a>

@@ -313,13 +313,17 @@ export function AtRiskPage({ ctx, entries, refs, sources }: { ctx: PageCtx; entr
     <Site ctx={ctx} title={t("memorial.atRisk.title")}>
       <h1>{t("memorial.atRisk.title")}</h1>
       <p class="lede">{t("memorial.atRisk.intro")}</p>
+      <p class="muted">{t("memorial.atRisk.levels")}</p>
       {entries.length ? (
         <ul class="plain at-risk">
           {entries.map((e) => (
-            <li>
+            <li class={`risk-${e.risk}`}>
               <h2 class="h3">
                 <RecordLink ctx={ctx} r={e.person} />
               </h2>
+              <p class="risk-level">
+                <span class={`badge risk ${e.risk}`}>{t("memorial.atRisk.level", { level: t(`memorial.risk.${e.risk}`) })}</span>
+              </p>
               {e.act ? (
                 <ol class="timeline">
                   <ActLine ctx={ctx} act={e.act} refs={refs} sources={sources} />

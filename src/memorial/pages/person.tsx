@@ -142,7 +142,7 @@ function Fact({ ctx, c, refs, sources }: { ctx: PageCtx; c: PubClaim; refs: Map<
 }
 
 /** The person's page: names in both scripts, what happened, facts, sources, evidence, tributes. */
-export function PersonPage({ ctx, p, posts, tribute, token, evidence }: { ctx: PageCtx; p: PublicPerson; posts: PublicPost[]; tribute: FormState | undefined; token: string; evidence: EvidenceItem[] }) {
+export function PersonPage({ ctx, p, posts, tribute, token, evidence, officialHref = null }: { ctx: PageCtx; p: PublicPerson; posts: PublicPost[]; tribute: FormState | undefined; token: string; evidence: EvidenceItem[]; officialHref?: string | null }) {
   const { t, term, lang } = ctx;
   const { person, refs, sources } = p;
   const summary = summaryAct(p);
@@ -178,6 +178,11 @@ export function PersonPage({ ctx, p, posts, tribute, token, evidence }: { ctx: P
                   <Label ctx={ctx} r={refs.get(summary.placeId)!} />
                 </>
               ) : null}
+            </p>
+          ) : null}
+          {officialHref ? (
+            <p class="official-link">
+              <a href={officialHref}>{t("memorial.person.officialPage")}</a>
             </p>
           ) : null}
         </header>

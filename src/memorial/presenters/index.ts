@@ -6,3 +6,4 @@ export * from "./place.ts";
 export * from "./lists.ts";
 export * from "./facets.ts";
 export * from "./search.ts";
+export * from "./trends.ts";

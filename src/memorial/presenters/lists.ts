@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { PUBLIC_ACT_STATUS, publicRisk, publicWatchlist, RISK_RANK, type PublicRisk, type PublicWatchEntry } from "../../monitor/public.ts";
 import type { RecordType } from "../../records/index.ts";
 import type { MemorialDb } from "../schema.ts";
 import { byDate, citedSources } from "./person.ts";
@@ -95,20 +96,35 @@ export async function presentStatements(db: MemorialDb): Promise<PublicStatement
 /** Act types after which a prisoner is in danger now. */
 export const AT_RISK_ACTS = ["death_sentence", "sentence_upheld", "transfer_solitary"] as const;
 
+/** How urgent, from public facts: the monitoring watchlist's scale. */
+export type AtRiskLevel = Exclude<PublicRisk, "ended">;
+
 export interface AtRiskEntry {
   person: PubRef;
-  /** The latest public act when it puts them at risk. */
+  risk: AtRiskLevel;
+  /** The latest public act (for people on the monitoring watchlist, whatever it is; for others, when it puts them at risk). */
   act: PubClaim | null;
   /** Public "at risk" claims. */
   notes: PubClaim[];
 }
 
+/** Act types the watchlist reads as steps of a prisoner's path. */
+const STEP_ACTS = Object.keys(PUBLIC_ACT_STATUS);
+
 /**
- * Prisoners at risk now: people whose latest public act is a death sentence,
- * a sentence upheld or a transfer to solitary confinement, and people with a
- * public "at risk" claim. Most recent first.
+ * Prisoners at risk now, most urgent first. The monitoring watchlist decides
+ * who of the people it follows is listed (`publicWatchlist`: published,
+ * public people with public acts or at-risk claims, never the watchlist's
+ * own steps); the facts shown are read again here through the memorial's
+ * gate, with their sources. People not on the watchlist are listed from
+ * their records: a latest public act that is a death sentence, a sentence
+ * upheld or a transfer to solitary confinement, or a public "at risk" claim.
  */
 export async function presentAtRisk(db: MemorialDb): Promise<{ entries: AtRiskEntry[]; refs: Map<string, PubRef>; sources: string[] }> {
+  const watched = await publicWatchlist(db, { includeEnded: true });
+  const watchedIds = new Set(watched.map((w) => w.personId));
+  // Everyone watched is decided by the watchlist, also those whose path has ended (executed, released): they are not listed again from records.
+  const followed = watched.filter((w): w is PublicWatchEntry & { risk: AtRiskLevel } => w.risk !== "ended");
   const candidates = await db
     .selectFrom("claims")
     .select("subject_id")
@@ -117,22 +133,37 @@ export async function presentAtRisk(db: MemorialDb): Promise<{ entries: AtRiskEn
     .where("status", "=", "active")
     .where("confidentiality", "=", "public")
     .execute();
-  const ids = candidates.map((c) => c.subject_id);
+  const others = candidates.map((c) => c.subject_id).filter((id) => !watchedIds.has(id));
+  const ids = [...followed.map((w) => w.personId), ...others];
   if (!ids.length) return { entries: [], refs: new Map(), sources: [] };
   const claims = await publicClaims(db, { subjects: ids, properties: ["act", "at_risk"] });
   const people = await publicRecords(db, ids);
   const entries: AtRiskEntry[] = [];
-  for (const person of people.values()) {
-    if (person.type !== "person") continue;
-    const mine = claims.filter((c) => c.subjectId === person.id);
-    const acts = mine.filter((c) => c.property === "act").sort(byDate);
+  const mineOf = (id: string) => {
+    const mine = claims.filter((c) => c.subjectId === id);
+    return { acts: mine.filter((c) => c.property === "act").sort(byDate), notes: mine.filter((c) => c.property === "at_risk") };
+  };
+  for (const w of followed) {
+    const person = people.get(w.personId);
+    if (person?.type !== "person") continue;
+    const { acts, notes } = mineOf(person.id);
+    const steps = acts.filter((a) => a.term && STEP_ACTS.includes(a.term));
+    // As on the watchlist, nothing after an execution replaces it.
+    const act = steps.find((a) => a.term === "execution") ?? steps[steps.length - 1] ?? null;
+    if (act || notes.length) entries.push({ person, risk: w.risk, act, notes });
+  }
+  for (const id of others) {
+    const person = people.get(id);
+    if (person?.type !== "person") continue;
+    const { acts, notes } = mineOf(id);
     const last = acts[acts.length - 1];
     const act = last?.term && (AT_RISK_ACTS as readonly string[]).includes(last.term) ? last : null;
-    const notes = mine.filter((c) => c.property === "at_risk");
-    if (act || notes.length) entries.push({ person, act, notes });
+    if (!act && !notes.length) continue;
+    const risk = publicRisk(act?.term, notes.length > 0);
+    entries.push({ person, risk: risk === "ended" ? "high" : risk, act, notes });
   }
   const latest = (e: AtRiskEntry): string => e.act?.date?.latest ?? e.notes[0]?.date?.latest ?? "";
-  entries.sort((a, b) => latest(b).localeCompare(latest(a)) || a.person.id.localeCompare(b.person.id));
+  entries.sort((a, b) => RISK_RANK[a.risk] - RISK_RANK[b.risk] || latest(b).localeCompare(latest(a)) || a.person.id.localeCompare(b.person.id));
   const shown = entries.flatMap((e) => [...(e.act ? [e.act] : []), ...e.notes]);
   const refs = await referencedRecords(db, shown);
   return { entries, refs, sources: citedSources([shown], refs) };
