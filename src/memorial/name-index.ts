@@ -1,0 +1,274 @@
+import { sql } from "kysely";
+import { nameKeys } from "../core/names.ts";
+import { queryTokens } from "../records/index.ts";
+import type { MemorialDb } from "./schema.ts";
+
+/**
+ * The memorial's name search, held in memory: the public entries of the
+ * records core's search index (`search_entries` at visibility `public`, fields
+ * `name` and `label`: public name claims of published public records and
+ * public labels of places, events, organisations and sources, in both
+ * scripts, with their spelling keys). Nothing else is ever read into it, so a
+ * staff or restricted name, a father's name, a draft or a merged record can
+ * never match. Built on the first search; after a change to the records
+ * (the change log the page caches follow) the entries of the records changed
+ * since are read again before the next search is answered.
+ *
+ * A query word matches a name when one of the name's words starts with it
+ * (a single letter must be the whole word) or when their spelling keys are
+ * equal, as in the records core's full-text query. Every word must match the
+ * same name. Ranking (documented in docs/memorial.md): a name whose words
+ * equal the query's words outranks one where they are only prefixes, which
+ * outranks one matched by spelling key only; then the shorter name; then the
+ * name in alphabetical order, then the record id.
+ */
+
+interface Entry {
+  rec: number;
+  /** Word ids of the normalised name, in order. */
+  words: number[];
+  keys: string[];
+  norm: string;
+}
+
+export interface NameHit {
+  id: string;
+  type: string;
+  score: number;
+  norm: string;
+}
+
+const SPLIT = /[^\p{L}\p{N}]+/u;
+/** More changed records than this since the last look: read everything again. */
+const REBUILD_OVER = 20_000;
+
+export class PublicNameIndex {
+  private entries: (Entry | null)[] = [];
+  private records: string[] = [];
+  private recordTypes: string[] = [];
+  private recordNo = new Map<string, number>();
+  /** Entry numbers of each record (for replacing them). */
+  private byRecord = new Map<number, number[]>();
+  private wordNo = new Map<string, number>();
+  private words: string[] = [];
+  /** Entry numbers having each word. */
+  private wordPostings: number[][] = [];
+  /** Distinct words in code-unit order, for prefix ranges. */
+  private sorted: string[] = [];
+  private sortedDirty = false;
+  private keyPostings = new Map<string, number[]>();
+  private dead = 0;
+  private seq = -1;
+  private stale = true;
+  private updating: Promise<void> | undefined;
+  private built = false;
+
+  constructor(private readonly db: MemorialDb) {}
+
+  /** The records may have changed: bring the index up to date before the next search. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  /** Forget everything; the next search reads the whole index again. */
+  reset(): void {
+    this.built = false;
+    this.stale = true;
+  }
+
+  async ready(): Promise<void> {
+    while (this.stale || !this.built) {
+      this.updating ??= this.update().finally(() => (this.updating = undefined));
+      await this.updating;
+    }
+  }
+
+  private async update(): Promise<void> {
+    this.stale = false;
+    const top = await this.db.selectFrom("changes").select(sql<number | null>`max(seq)`.as("seq")).executeTakeFirst();
+    const seq = Number(top?.seq ?? 0);
+    if (this.built && seq === this.seq) return;
+    if (this.built && seq > this.seq && seq - this.seq <= REBUILD_OVER) {
+      const rows = await this.db.selectFrom("changes").select("record_id").distinct().where("seq", ">", this.seq).where("seq", "<=", seq).execute();
+      const ids = rows.map((r) => r.record_id);
+      const fresh: { record_id: string; record_type: string; norm: string; keys: string }[] = [];
+      for (let i = 0; i < ids.length; i += 500) fresh.push(...(await this.publicEntries(ids.slice(i, i + 500))));
+      for (const id of ids) this.removeRecord(id);
+      for (const r of fresh) this.add(r);
+      this.seq = seq;
+      if (this.dead > 10_000 && this.dead > this.entries.length / 3) this.built = false;
+      return;
+    }
+    this.clear();
+    let after = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom("search_entries")
+        .select(["id", "record_id", "record_type", "norm", "keys"])
+        .where("visibility", "=", "public")
+        .where("field", "in", ["name", "label"])
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(5000)
+        .execute();
+      if (!rows.length) break;
+      after = rows[rows.length - 1]!.id;
+      for (const r of rows) this.add(r);
+    }
+    this.seq = seq;
+    this.built = true;
+  }
+
+  private publicEntries(recordIds: string[]): Promise<{ record_id: string; record_type: string; norm: string; keys: string }[]> {
+    return this.db.selectFrom("search_entries").select(["record_id", "record_type", "norm", "keys"]).where("visibility", "=", "public").where("field", "in", ["name", "label"]).where("record_id", "in", recordIds).orderBy("id").execute();
+  }
+
+  private clear(): void {
+    this.entries = [];
+    this.records = [];
+    this.recordTypes = [];
+    this.recordNo = new Map();
+    this.byRecord = new Map();
+    this.wordNo = new Map();
+    this.words = [];
+    this.wordPostings = [];
+    this.sorted = [];
+    this.sortedDirty = false;
+    this.keyPostings = new Map();
+    this.dead = 0;
+  }
+
+  private removeRecord(id: string): void {
+    const rec = this.recordNo.get(id);
+    if (rec === undefined) return;
+    for (const e of this.byRecord.get(rec) ?? []) {
+      if (this.entries[e]) this.dead++;
+      this.entries[e] = null;
+    }
+    this.byRecord.delete(rec);
+  }
+
+  private add(r: { record_id: string; record_type: string; norm: string; keys: string }): void {
+    const words = r.norm.split(SPLIT).filter(Boolean);
+    if (!words.length) return;
+    let rec = this.recordNo.get(r.record_id);
+    if (rec === undefined) {
+      rec = this.records.length;
+      this.records.push(r.record_id);
+      this.recordTypes.push(r.record_type);
+      this.recordNo.set(r.record_id, rec);
+    }
+    this.recordTypes[rec] = r.record_type;
+    const n = this.entries.length;
+    const wordIds = words.map((w) => {
+      let id = this.wordNo.get(w);
+      if (id === undefined) {
+        id = this.words.length;
+        this.words.push(w);
+        this.wordNo.set(w, id);
+        this.wordPostings.push([]);
+        this.sorted.push(w);
+        this.sortedDirty = true;
+      }
+      const list = this.wordPostings[id]!;
+      if (list[list.length - 1] !== n) list.push(n);
+      return id;
+    });
+    const keys = [...new Set(r.keys.split(" ").filter(Boolean))];
+    for (const k of keys) {
+      let list = this.keyPostings.get(k);
+      if (!list) this.keyPostings.set(k, (list = []));
+      list.push(n);
+    }
+    this.entries.push({ rec, words: wordIds, keys, norm: words.join(" ") });
+    const own = this.byRecord.get(rec);
+    if (own) own.push(n);
+    else this.byRecord.set(rec, [n]);
+  }
+
+  /** Word ids starting with a prefix (or equal to it, for one letter). */
+  private wordsFor(t: string): number[] {
+    if (t.length < 2) {
+      const id = this.wordNo.get(t);
+      return id === undefined ? [] : [id];
+    }
+    if (this.sortedDirty) {
+      this.sorted.sort();
+      this.sortedDirty = false;
+    }
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < this.sorted.length && this.sorted[i]!.startsWith(t); i++) out.push(this.wordNo.get(this.sorted[i]!)!);
+    return out;
+  }
+
+  /**
+   * Records whose public names or labels match every word of the query, best
+   * first, at most `limit` after skipping `offset`; `total` counts them all.
+   */
+  async search(q: string, types: readonly string[], limit: number, offset = 0): Promise<{ hits: NameHit[]; total: number }> {
+    await this.ready();
+    const { tokens } = queryTokens(q);
+    if (!tokens.length) return { hits: [], total: 0 };
+    const want = new Set(types);
+    const perToken = tokens.map((t) => {
+      const key = nameKeys(t)[0];
+      const wordIds = this.wordsFor(t);
+      const keyList = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? (this.keyPostings.get(key) ?? []) : [];
+      let size = keyList.length;
+      for (const w of wordIds) size += this.wordPostings[w]!.length;
+      return { t, key: keyList.length ? key : undefined, wordIds, keyList, size };
+    });
+    // Candidates from the rarest word; the other words are checked on each candidate.
+    const seed = perToken.reduce((a, b) => (b.size < a.size ? b : a));
+    const candidates = new Set<number>(seed.keyList);
+    for (const w of seed.wordIds) for (const e of this.wordPostings[w]!) candidates.add(e);
+    const exactQuery = tokens.join(" ");
+    const best = new Map<number, { score: number; len: number; norm: string }>();
+    for (const e of candidates) {
+      const entry = this.entries[e];
+      if (!entry || !want.has(this.recordTypes[entry.rec]!)) continue;
+      let score = 0;
+      let ok = true;
+      for (const p of perToken) {
+        let s = 0;
+        for (const w of entry.words) {
+          const word = this.words[w]!;
+          if (word === p.t) {
+            s = 3;
+            break;
+          }
+          if (p.t.length >= 2 && word.startsWith(p.t)) s = 2;
+        }
+        if (!s && p.key && entry.keys.includes(p.key)) s = 1;
+        if (!s) {
+          ok = false;
+          break;
+        }
+        score += s;
+      }
+      if (!ok) continue;
+      if (entry.norm === exactQuery) score += 1;
+      const prev = best.get(entry.rec);
+      if (!prev || better(score, entry.words.length, entry.norm, prev)) best.set(entry.rec, { score, len: entry.words.length, norm: entry.norm });
+    }
+    const ranked = [...best].sort(([ra, a], [rb, b]) => b.score - a.score || a.len - b.len || (a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0) || (this.records[ra]! < this.records[rb]! ? -1 : 1));
+    const hits = ranked.slice(offset, offset + limit).map(([rec, m]) => ({ id: this.records[rec]!, type: this.recordTypes[rec]!, score: m.score, norm: m.norm }));
+    return { hits, total: ranked.length };
+  }
+
+  /** Size of what is held, for the documentation and the benchmark. */
+  stats(): { records: number; entries: number; words: number; keys: number } {
+    return { records: this.byRecord.size, entries: this.entries.length - this.dead, words: this.words.length, keys: this.keyPostings.size };
+  }
+}
+
+function better(score: number, len: number, norm: string, prev: { score: number; len: number; norm: string }): boolean {
+  return score > prev.score || (score === prev.score && (len < prev.len || (len === prev.len && norm < prev.norm)));
+}
