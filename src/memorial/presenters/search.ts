@@ -31,7 +31,7 @@ export interface SearchResult {
   pageSize: number;
 }
 
-export const PAGE_SIZE = 50;
+export const PAGE_SIZE = 25;
 export const CANDIDATE_CAP = 200;
 const TERMINAL = ["execution", "death_in_custody", "enforced_disappearance", "death_sentence", "sentence_upheld", "transfer_solitary"];
 
