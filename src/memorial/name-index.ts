@@ -27,8 +27,8 @@ interface Entry {
   rec: number;
   /** Word ids of the normalised name, in order. */
   words: number[];
-  keys: string[];
-  norm: string;
+  /** Spelling key ids. */
+  keys: number[];
 }
 
 export interface NameHit {
@@ -56,7 +56,9 @@ export class PublicNameIndex {
   /** Distinct words in code-unit order, for prefix ranges. */
   private sorted: string[] = [];
   private sortedDirty = false;
-  private keyPostings = new Map<string, number[]>();
+  private keyNo = new Map<string, number>();
+  /** Entry numbers having each spelling key. */
+  private keyPostings: number[][] = [];
   private dead = 0;
   private seq = -1;
   private stale = true;
@@ -134,7 +136,8 @@ export class PublicNameIndex {
     this.wordPostings = [];
     this.sorted = [];
     this.sortedDirty = false;
-    this.keyPostings = new Map();
+    this.keyNo = new Map();
+    this.keyPostings = [];
     this.dead = 0;
   }
 
@@ -174,13 +177,17 @@ export class PublicNameIndex {
       if (list[list.length - 1] !== n) list.push(n);
       return id;
     });
-    const keys = [...new Set(r.keys.split(" ").filter(Boolean))];
-    for (const k of keys) {
-      let list = this.keyPostings.get(k);
-      if (!list) this.keyPostings.set(k, (list = []));
-      list.push(n);
-    }
-    this.entries.push({ rec, words: wordIds, keys, norm: words.join(" ") });
+    const keys = [...new Set(r.keys.split(" ").filter(Boolean))].map((k) => {
+      let id = this.keyNo.get(k);
+      if (id === undefined) {
+        id = this.keyPostings.length;
+        this.keyNo.set(k, id);
+        this.keyPostings.push([]);
+      }
+      this.keyPostings[id]!.push(n);
+      return id;
+    });
+    this.entries.push({ rec, words: wordIds, keys });
     const own = this.byRecord.get(rec);
     if (own) own.push(n);
     else this.byRecord.set(rec, [n]);
@@ -220,10 +227,11 @@ export class PublicNameIndex {
     const perToken = tokens.map((t) => {
       const key = nameKeys(t)[0];
       const wordIds = this.wordsFor(t);
-      const keyList = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? (this.keyPostings.get(key) ?? []) : [];
+      const keyId = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? this.keyNo.get(key) : undefined;
+      const keyList = keyId === undefined ? [] : this.keyPostings[keyId]!;
       let size = keyList.length;
       for (const w of wordIds) size += this.wordPostings[w]!.length;
-      return { t, key: keyList.length ? key : undefined, wordIds, keyList, size };
+      return { t, keyId, wordIds, keyList, size };
     });
     // Candidates from the rarest word; the other words are checked on each candidate.
     const seed = perToken.reduce((a, b) => (b.size < a.size ? b : a));
@@ -246,7 +254,7 @@ export class PublicNameIndex {
           }
           if (p.t.length >= 2 && word.startsWith(p.t)) s = 2;
         }
-        if (!s && p.key && entry.keys.includes(p.key)) s = 1;
+        if (!s && p.keyId !== undefined && entry.keys.includes(p.keyId)) s = 1;
         if (!s) {
           ok = false;
           break;
@@ -254,9 +262,10 @@ export class PublicNameIndex {
         score += s;
       }
       if (!ok) continue;
-      if (entry.norm === exactQuery) score += 1;
+      const norm = entry.words.map((w) => this.words[w]!).join(" ");
+      if (norm === exactQuery) score += 1;
       const prev = best.get(entry.rec);
-      if (!prev || better(score, entry.words.length, entry.norm, prev)) best.set(entry.rec, { score, len: entry.words.length, norm: entry.norm });
+      if (!prev || better(score, entry.words.length, norm, prev)) best.set(entry.rec, { score, len: entry.words.length, norm });
     }
     const ranked = [...best].sort(([ra, a], [rb, b]) => b.score - a.score || a.len - b.len || (a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0) || (this.records[ra]! < this.records[rb]! ? -1 : 1));
     const hits = ranked.slice(offset, offset + limit).map(([rec, m]) => ({ id: this.records[rec]!, type: this.recordTypes[rec]!, score: m.score, norm: m.norm }));
@@ -265,7 +274,7 @@ export class PublicNameIndex {
 
   /** Size of what is held, for the documentation and the benchmark. */
   stats(): { records: number; entries: number; words: number; keys: number } {
-    return { records: this.byRecord.size, entries: this.entries.length - this.dead, words: this.words.length, keys: this.keyPostings.size };
+    return { records: this.byRecord.size, entries: this.entries.length - this.dead, words: this.words.length, keys: this.keyPostings.length };
   }
 }
 
