@@ -48,7 +48,7 @@ console.log(`facets for every person: ${fmt((performance.now() - t) / 1000, 1)} 
   gc();
   const before = process.memoryUsage().heapUsed;
   const t1 = performance.now();
-  const index = new PublicNameIndex(memorialDb(store.db));
+  const index = new PublicNameIndex(memorialDb(store.db), ["person"]);
   await index.ready();
   const ms = performance.now() - t1;
   gc();

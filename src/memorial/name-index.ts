@@ -41,6 +41,7 @@ export interface NameHit {
 const SPLIT = /[^\p{L}\p{N}]+/u;
 /** More changed records than this since the last look: read everything again. */
 const REBUILD_OVER = 20_000;
+const LOOK_BACK = 200;
 
 export class PublicNameIndex {
   private entries: (Entry | null)[] = [];
@@ -60,12 +61,19 @@ export class PublicNameIndex {
   /** Entry numbers having each spelling key. */
   private keyPostings: number[][] = [];
   private dead = 0;
+  /** Scratch marks for intersecting postings, one per entry. */
+  private marks = new Uint32Array(0);
+  private stamp = 0;
   private seq = -1;
   private stale = true;
   private updating: Promise<void> | undefined;
   private built = false;
 
-  constructor(private readonly db: MemorialDb) {}
+  /** An index of the public names of records of these types. */
+  constructor(
+    private readonly db: MemorialDb,
+    private readonly types: readonly string[],
+  ) {}
 
   /** The records may have changed: bring the index up to date before the next search. */
   invalidate(): void {
@@ -91,7 +99,9 @@ export class PublicNameIndex {
     const seq = Number(top?.seq ?? 0);
     if (this.built && seq === this.seq) return;
     if (this.built && seq > this.seq && seq - this.seq <= REBUILD_OVER) {
-      const rows = await this.db.selectFrom("changes").select("record_id").distinct().where("seq", ">", this.seq).where("seq", "<=", seq).execute();
+      // A little behind the last seen change too: on PostgreSQL a change numbered
+      // lower than the newest may commit after it. Reading a record again is harmless.
+      const rows = await this.db.selectFrom("changes").select("record_id").distinct().where("seq", ">", this.seq - LOOK_BACK).where("seq", "<=", seq).execute();
       const ids = rows.map((r) => r.record_id);
       const fresh: { record_id: string; record_type: string; norm: string; keys: string }[] = [];
       for (let i = 0; i < ids.length; i += 500) fresh.push(...(await this.publicEntries(ids.slice(i, i + 500))));
@@ -109,6 +119,7 @@ export class PublicNameIndex {
         .select(["id", "record_id", "record_type", "norm", "keys"])
         .where("visibility", "=", "public")
         .where("field", "in", ["name", "label"])
+        .where("record_type", "in", this.types)
         .where("id", ">", after)
         .orderBy("id")
         .limit(5000)
@@ -122,7 +133,7 @@ export class PublicNameIndex {
   }
 
   private publicEntries(recordIds: string[]): Promise<{ record_id: string; record_type: string; norm: string; keys: string }[]> {
-    return this.db.selectFrom("search_entries").select(["record_id", "record_type", "norm", "keys"]).where("visibility", "=", "public").where("field", "in", ["name", "label"]).where("record_id", "in", recordIds).orderBy("id").execute();
+    return this.db.selectFrom("search_entries").select(["record_id", "record_type", "norm", "keys"]).where("visibility", "=", "public").where("field", "in", ["name", "label"]).where("record_type", "in", this.types).where("record_id", "in", recordIds).orderBy("id").execute();
   }
 
   private clear(): void {
@@ -219,53 +230,58 @@ export class PublicNameIndex {
    * Records whose public names or labels match every word of the query, best
    * first, at most `limit` after skipping `offset`; `total` counts them all.
    */
-  async search(q: string, types: readonly string[], limit: number, offset = 0): Promise<{ hits: NameHit[]; total: number }> {
+  async search(q: string, limit: number, offset = 0): Promise<{ hits: NameHit[]; total: number }> {
     await this.ready();
     const { tokens } = queryTokens(q);
     if (!tokens.length) return { hits: [], total: 0 };
-    const want = new Set(types);
     const perToken = tokens.map((t) => {
       const key = nameKeys(t)[0];
-      const wordIds = this.wordsFor(t);
       const keyId = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? this.keyNo.get(key) : undefined;
-      const keyList = keyId === undefined ? [] : this.keyPostings[keyId]!;
-      let size = keyList.length;
-      for (const w of wordIds) size += this.wordPostings[w]!.length;
-      return { t, keyId, wordIds, keyList, size };
+      const lists = this.wordsFor(t).map((w) => this.wordPostings[w]!);
+      if (keyId !== undefined) lists.push(this.keyPostings[keyId]!);
+      let size = 0;
+      for (const l of lists) size += l.length;
+      return { t, keyId, lists, size };
     });
-    // Candidates from the rarest word; the other words are checked on each candidate.
-    const seed = perToken.reduce((a, b) => (b.size < a.size ? b : a));
-    const candidates = new Set<number>(seed.keyList);
-    for (const w of seed.wordIds) for (const e of this.wordPostings[w]!) candidates.add(e);
+    // Entries matching every word: each word's postings, rarest first, advance a mark.
+    const order = [...perToken].sort((a, b) => a.size - b.size);
+    if (this.marks.length < this.entries.length) this.marks = new Uint32Array(Math.max(this.entries.length * 1.25, 1024));
+    if (this.stamp > 0xffffffff - 64) {
+      this.marks.fill(0);
+      this.stamp = 0;
+    }
+    const base = this.stamp;
+    this.stamp += order.length + 2;
+    const marks = this.marks;
+    for (let i = 0; i < order.length; i++) for (const list of order[i]!.lists) for (const e of list) if (marks[e] === base + i || i === 0) marks[e] = base + i + 1;
+    const done = base + order.length;
     const exactQuery = tokens.join(" ");
     const best = new Map<number, { score: number; len: number; norm: string }>();
-    for (const e of candidates) {
-      const entry = this.entries[e];
-      if (!entry || !want.has(this.recordTypes[entry.rec]!)) continue;
-      let score = 0;
-      let ok = true;
-      for (const p of perToken) {
-        let s = 0;
-        for (const w of entry.words) {
-          const word = this.words[w]!;
-          if (word === p.t) {
-            s = 3;
-            break;
+    for (const list of order[order.length - 1]!.lists) {
+      for (const e of list) {
+        if (marks[e] !== done) continue;
+        marks[e] = done + 1;
+        const entry = this.entries[e];
+        if (!entry) continue;
+        let score = 0;
+        for (const p of perToken) {
+          let s = 0;
+          for (const w of entry.words) {
+            const word = this.words[w]!;
+            if (word === p.t) {
+              s = 3;
+              break;
+            }
+            if (p.t.length >= 2 && word.startsWith(p.t)) s = 2;
           }
-          if (p.t.length >= 2 && word.startsWith(p.t)) s = 2;
+          if (!s && p.keyId !== undefined && entry.keys.includes(p.keyId)) s = 1;
+          score += s;
         }
-        if (!s && p.keyId !== undefined && entry.keys.includes(p.keyId)) s = 1;
-        if (!s) {
-          ok = false;
-          break;
-        }
-        score += s;
+        const norm = entry.words.map((w) => this.words[w]!).join(" ");
+        if (norm === exactQuery) score += 1;
+        const prev = best.get(entry.rec);
+        if (!prev || better(score, entry.words.length, norm, prev)) best.set(entry.rec, { score, len: entry.words.length, norm });
       }
-      if (!ok) continue;
-      const norm = entry.words.map((w) => this.words[w]!).join(" ");
-      if (norm === exactQuery) score += 1;
-      const prev = best.get(entry.rec);
-      if (!prev || better(score, entry.words.length, norm, prev)) best.set(entry.rec, { score, len: entry.words.length, norm });
     }
     const ranked = [...best].sort(([ra, a], [rb, b]) => b.score - a.score || a.len - b.len || (a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0) || (this.records[ra]! < this.records[rb]! ? -1 : 1));
     const hits = ranked.slice(offset, offset + limit).map(([rec, m]) => ({ id: this.records[rec]!, type: this.recordTypes[rec]!, score: m.score, norm: m.norm }));

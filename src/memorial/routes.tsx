@@ -44,11 +44,12 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const freshness = new Freshness(db, opts.freshnessMs ?? 1000);
   const cache = new PageCache(8000);
   const searchCache = new PageCache(2000);
-  const names = new PublicNameIndex(db);
+  const names = { people: new PublicNameIndex(db, ["person"]), others: new PublicNameIndex(db, ["event", "place", "organisation", "source"]) };
   freshness.onChange(() => {
     cache.clear();
     searchCache.clear();
-    names.invalidate();
+    names.people.invalidate();
+    names.others.invalidate();
   });
   const evidence = opts.evidence ?? vaultEvidence(store);
   let secret: Buffer | undefined;

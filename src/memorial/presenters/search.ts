@@ -52,7 +52,7 @@ export function parseSearchParams(query: Record<string, unknown>): SearchParams 
  * index of public names (name-index.ts), refined by facets. With no name, facets browse
  * everyone in name order.
  */
-export async function searchMemorial(store: Store, params: SearchParams, names: PublicNameIndex): Promise<SearchResult> {
+export async function searchMemorial(store: Store, params: SearchParams, names: { people: PublicNameIndex; others: PublicNameIndex }): Promise<SearchResult> {
   const db = memorialDb(store.db);
   const active = Object.entries(params.filter).filter(([, v]) => v) as [Facet, string][];
   let people: PubRef[] = [];
@@ -61,7 +61,7 @@ export async function searchMemorial(store: Store, params: SearchParams, names: 
   let others: PubRef[] = [];
   let facets: SearchResult["facets"];
   if (params.q) {
-    const found = await names.search(params.q, ["person"], CANDIDATE_CAP);
+    const found = await names.people.search(params.q, CANDIDATE_CAP);
     capped = found.total > CANDIDATE_CAP;
     let kept = found.hits.map((h) => h.id);
     for (const [facet, value] of active) {
@@ -79,7 +79,7 @@ export async function searchMemorial(store: Store, params: SearchParams, names: 
     people = shown.flatMap((id) => (refs.get(id)?.type === "person" ? [refs.get(id)!] : []));
     facets = await facetCounts(db, { ids: ordered });
     if (params.page === 0) {
-      const hits = (await names.search(params.q, ["event", "place", "organisation", "source"], 20)).hits;
+      const hits = (await names.others.search(params.q, 20)).hits;
       const found = await publicRecords(db, hits.map((h) => h.id));
       others = hits.flatMap((h) => (found.has(h.id) ? [found.get(h.id)!] : []));
     }
