@@ -23,12 +23,18 @@ import type { MemorialDb } from "./schema.ts";
  * name in alphabetical order, then the record id.
  */
 
-interface Entry {
-  rec: number;
-  /** Word ids of the normalised name, in order. */
-  words: number[];
-  /** Spelling key ids. */
-  keys: number[];
+/** A growable list of 32-bit integers: far smaller than an array of numbers. */
+class Ints {
+  buf = new Int32Array(4);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Int32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = v;
+  }
 }
 
 export interface NameHit {
@@ -44,22 +50,30 @@ const REBUILD_OVER = 20_000;
 const LOOK_BACK = 200;
 
 export class PublicNameIndex {
-  private entries: (Entry | null)[] = [];
+  // Entries (one per public name or label) as parallel lists: the record,
+  // where its word and key ids start in `flat`, how many of each, and the
+  // next entry of the same record.
+  private eRec = new Ints();
+  private eStart = new Ints();
+  private eCounts = new Ints();
+  private eNext = new Ints();
+  private flat = new Ints();
   private records: string[] = [];
   private recordTypes: string[] = [];
   private recordNo = new Map<string, number>();
-  /** Entry numbers of each record (for replacing them). */
-  private byRecord = new Map<number, number[]>();
+  /** First entry of each record, or -1. */
+  private recHead = new Ints();
   private wordNo = new Map<string, number>();
   private words: string[] = [];
   /** Entry numbers having each word. */
-  private wordPostings: number[][] = [];
+  private wordPostings: Ints[] = [];
   /** Distinct words in code-unit order, for prefix ranges. */
   private sorted: string[] = [];
   private sortedDirty = false;
   private keyNo = new Map<string, number>();
   /** Entry numbers having each spelling key. */
-  private keyPostings: number[][] = [];
+  private keyPostings: Ints[] = [];
+  private live = 0;
   private dead = 0;
   /** Scratch marks for intersecting postings, one per entry. */
   private marks = new Uint32Array(0);
@@ -108,7 +122,7 @@ export class PublicNameIndex {
       for (const id of ids) this.removeRecord(id);
       for (const r of fresh) this.add(r);
       this.seq = seq;
-      if (this.dead > 10_000 && this.dead > this.entries.length / 3) this.built = false;
+      if (this.dead > 10_000 && this.dead > this.eRec.length / 3) this.built = false;
       return;
     }
     this.clear();
@@ -137,11 +151,15 @@ export class PublicNameIndex {
   }
 
   private clear(): void {
-    this.entries = [];
+    this.eRec = new Ints();
+    this.eStart = new Ints();
+    this.eCounts = new Ints();
+    this.eNext = new Ints();
+    this.flat = new Ints();
     this.records = [];
     this.recordTypes = [];
     this.recordNo = new Map();
-    this.byRecord = new Map();
+    this.recHead = new Ints();
     this.wordNo = new Map();
     this.words = [];
     this.wordPostings = [];
@@ -149,17 +167,21 @@ export class PublicNameIndex {
     this.sortedDirty = false;
     this.keyNo = new Map();
     this.keyPostings = [];
+    this.live = 0;
     this.dead = 0;
   }
 
   private removeRecord(id: string): void {
     const rec = this.recordNo.get(id);
     if (rec === undefined) return;
-    for (const e of this.byRecord.get(rec) ?? []) {
-      if (this.entries[e]) this.dead++;
-      this.entries[e] = null;
+    for (let e = this.recHead.buf[rec]!; e >= 0; e = this.eNext.buf[e]!) {
+      if (this.eRec.buf[e]! >= 0) {
+        this.dead++;
+        this.live--;
+      }
+      this.eRec.buf[e] = -1;
     }
-    this.byRecord.delete(rec);
+    this.recHead.buf[rec] = -1;
   }
 
   private add(r: { record_id: string; record_type: string; norm: string; keys: string }): void {
@@ -171,37 +193,41 @@ export class PublicNameIndex {
       this.records.push(r.record_id);
       this.recordTypes.push(r.record_type);
       this.recordNo.set(r.record_id, rec);
+      this.recHead.push(-1);
     }
     this.recordTypes[rec] = r.record_type;
-    const n = this.entries.length;
-    const wordIds = words.map((w) => {
+    const n = this.eRec.length;
+    this.eRec.push(rec);
+    this.eStart.push(this.flat.length);
+    this.eNext.push(this.recHead.buf[rec]!);
+    this.recHead.buf[rec] = n;
+    for (const w of words) {
       let id = this.wordNo.get(w);
       if (id === undefined) {
         id = this.words.length;
         this.words.push(w);
         this.wordNo.set(w, id);
-        this.wordPostings.push([]);
+        this.wordPostings.push(new Ints());
         this.sorted.push(w);
         this.sortedDirty = true;
       }
       const list = this.wordPostings[id]!;
-      if (list[list.length - 1] !== n) list.push(n);
-      return id;
-    });
-    const keys = [...new Set(r.keys.split(" ").filter(Boolean))].map((k) => {
+      if (list.buf[list.length - 1] !== n || list.length === 0) list.push(n);
+      this.flat.push(id);
+    }
+    const keys = [...new Set(r.keys.split(" ").filter(Boolean))];
+    for (const k of keys) {
       let id = this.keyNo.get(k);
       if (id === undefined) {
         id = this.keyPostings.length;
         this.keyNo.set(k, id);
-        this.keyPostings.push([]);
+        this.keyPostings.push(new Ints());
       }
       this.keyPostings[id]!.push(n);
-      return id;
-    });
-    this.entries.push({ rec, words: wordIds, keys });
-    const own = this.byRecord.get(rec);
-    if (own) own.push(n);
-    else this.byRecord.set(rec, [n]);
+      this.flat.push(id);
+    }
+    this.eCounts.push((words.length << 8) | Math.min(keys.length, 255));
+    this.live++;
   }
 
   /** Word ids starting with a prefix (or equal to it, for one letter). */
@@ -237,7 +263,7 @@ export class PublicNameIndex {
     const perToken = tokens.map((t) => {
       const key = nameKeys(t)[0];
       const keyId = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? this.keyNo.get(key) : undefined;
-      const lists = this.wordsFor(t).map((w) => this.wordPostings[w]!);
+      const lists: Ints[] = this.wordsFor(t).map((w) => this.wordPostings[w]!);
       if (keyId !== undefined) lists.push(this.keyPostings[keyId]!);
       let size = 0;
       for (const l of lists) size += l.length;
@@ -245,7 +271,7 @@ export class PublicNameIndex {
     });
     // Entries matching every word: each word's postings, rarest first, advance a mark.
     const order = [...perToken].sort((a, b) => a.size - b.size);
-    if (this.marks.length < this.entries.length) this.marks = new Uint32Array(Math.max(this.entries.length * 1.25, 1024));
+    if (this.marks.length < this.eRec.length) this.marks = new Uint32Array(Math.max(Math.ceil(this.eRec.length * 1.25), 1024));
     if (this.stamp > 0xffffffff - 64) {
       this.marks.fill(0);
       this.stamp = 0;
@@ -253,34 +279,49 @@ export class PublicNameIndex {
     const base = this.stamp;
     this.stamp += order.length + 2;
     const marks = this.marks;
-    for (let i = 0; i < order.length; i++) for (const list of order[i]!.lists) for (const e of list) if (marks[e] === base + i || i === 0) marks[e] = base + i + 1;
+    for (let i = 0; i < order.length; i++) {
+      for (const list of order[i]!.lists) {
+        const buf = list.buf;
+        for (let j = 0; j < list.length; j++) {
+          const e = buf[j]!;
+          if (i === 0 || marks[e] === base + i) marks[e] = base + i + 1;
+        }
+      }
+    }
     const done = base + order.length;
     const exactQuery = tokens.join(" ");
     const best = new Map<number, { score: number; len: number; norm: string }>();
+    const flat = this.flat.buf;
     for (const list of order[order.length - 1]!.lists) {
-      for (const e of list) {
+      for (let j = 0; j < list.length; j++) {
+        const e = list.buf[j]!;
         if (marks[e] !== done) continue;
         marks[e] = done + 1;
-        const entry = this.entries[e];
-        if (!entry) continue;
+        const rec = this.eRec.buf[e]!;
+        if (rec < 0) continue;
+        const start = this.eStart.buf[e]!;
+        const nw = this.eCounts.buf[e]! >> 8;
+        const nk = this.eCounts.buf[e]! & 255;
         let score = 0;
         for (const p of perToken) {
           let s = 0;
-          for (const w of entry.words) {
-            const word = this.words[w]!;
+          for (let w = start; w < start + nw; w++) {
+            const word = this.words[flat[w]!]!;
             if (word === p.t) {
               s = 3;
               break;
             }
             if (p.t.length >= 2 && word.startsWith(p.t)) s = 2;
           }
-          if (!s && p.keyId !== undefined && entry.keys.includes(p.keyId)) s = 1;
+          if (!s && p.keyId !== undefined) for (let k = start + nw; k < start + nw + nk; k++) if (flat[k] === p.keyId) s = 1;
           score += s;
         }
-        const norm = entry.words.map((w) => this.words[w]!).join(" ");
+        const parts: string[] = [];
+        for (let w = start; w < start + nw; w++) parts.push(this.words[flat[w]!]!);
+        const norm = parts.join(" ");
         if (norm === exactQuery) score += 1;
-        const prev = best.get(entry.rec);
-        if (!prev || better(score, entry.words.length, norm, prev)) best.set(entry.rec, { score, len: entry.words.length, norm });
+        const prev = best.get(rec);
+        if (!prev || better(score, nw, norm, prev)) best.set(rec, { score, len: nw, norm });
       }
     }
     const ranked = [...best].sort(([ra, a], [rb, b]) => b.score - a.score || a.len - b.len || (a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0) || (this.records[ra]! < this.records[rb]! ? -1 : 1));
@@ -290,7 +331,9 @@ export class PublicNameIndex {
 
   /** Size of what is held, for the documentation and the benchmark. */
   stats(): { records: number; entries: number; words: number; keys: number } {
-    return { records: this.byRecord.size, entries: this.entries.length - this.dead, words: this.words.length, keys: this.keyPostings.length };
+    let records = 0;
+    for (let r = 0; r < this.recHead.length; r++) if (this.recHead.buf[r]! >= 0) records++;
+    return { records, entries: this.live, words: this.words.length, keys: this.keyPostings.length };
   }
 }
 
