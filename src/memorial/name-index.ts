@@ -35,6 +35,10 @@ class Ints {
     }
     this.buf[this.length++] = v;
   }
+  /** Drops the room kept for growth. */
+  trim(): void {
+    if (this.buf.length > this.length + 4) this.buf = this.buf.slice(0, this.length + 4);
+  }
 }
 
 export interface NameHit {
@@ -142,6 +146,7 @@ export class PublicNameIndex {
       after = rows[rows.length - 1]!.id;
       for (const r of rows) this.add(r);
     }
+    for (const list of [this.eRec, this.eStart, this.eCounts, this.eNext, this.flat, this.recHead, ...this.wordPostings, ...this.keyPostings]) list.trim();
     this.seq = seq;
     this.built = true;
   }
