@@ -129,6 +129,8 @@ export class PublicNameIndex {
       if (this.dead > 10_000 && this.dead > this.eRec.length / 3) this.built = false;
       return;
     }
+    // Searches wait until the whole index is read again, never use half of it.
+    this.built = false;
     this.clear();
     let after = 0;
     for (;;) {
