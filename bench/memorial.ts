@@ -3,8 +3,9 @@
 // loopback with 50 concurrent clients: person pages and name searches, each
 // both from the page cache and uncached.
 // Run: node --import tsx bench/memorial.ts [people]   (default 100000)
+// BENCH_KEEP=<folder> keeps the loaded data there and reuses it on the next run.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,20 +13,58 @@ import autocannon from "autocannon";
 import { openStore } from "../src/store/index.ts";
 import { Freshness } from "../src/memorial/index.ts";
 import { memorialDb } from "../src/memorial/schema.ts";
-import { bulkLoad } from "./lib/memorial-load.ts";
+import { PublicNameIndex } from "../src/memorial/name-index.ts";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { bulkLoad, type Loaded } from "./lib/memorial-load.ts";
 
 const N = Number(process.argv[2] ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
-const dir = mkdtempSync(join(tmpdir(), "vigil-bench-memorial-"));
+const keep = process.env.BENCH_KEEP;
+const dir = keep ?? mkdtempSync(join(tmpdir(), "vigil-bench-memorial-"));
 const fmt = (n: number, d = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}; ${fmt(N)} people`);
+const saved = join(dir, "bench-loaded.json");
+const reuse = keep !== undefined && existsSync(saved);
+if (keep) mkdirSync(keep, { recursive: true });
 const store = await openStore({ dataDir: dir });
-const loaded = await bulkLoad(store, N);
-console.log(`bulk load: rows ${fmt(loaded.seconds.rows, 1)} s, search index ${fmt(loaded.seconds.search, 1)} s`);
+let loaded: Loaded;
+if (reuse) {
+  loaded = JSON.parse(readFileSync(saved, "utf8")) as Loaded;
+  console.log(`reusing the ${fmt(loaded.people.length)} people loaded in ${dir}`);
+} else {
+  loaded = await bulkLoad(store, N);
+  if (keep) writeFileSync(saved, JSON.stringify(loaded));
+  console.log(`bulk load: rows ${fmt(loaded.seconds.rows, 1)} s, search index ${fmt(loaded.seconds.search, 1)} s`);
+}
 const t = performance.now();
 await new Freshness(memorialDb(store.db), 0).check(true);
 console.log(`facets for every person: ${fmt((performance.now() - t) / 1000, 1)} s`);
+{
+  // The memorial's in-memory name index: time to build and heap it holds.
+  setFlagsFromString("--expose-gc");
+  const collect = runInNewContext("gc") as () => void;
+  // Freed typed arrays are counted down a little after a collection: collect and wait, thrice.
+  const gc = async (): Promise<void> => {
+    for (let i = 0; i < 3; i++) {
+      collect();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  await gc();
+  // Typed arrays live outside the heap: count both.
+  const used = (): number => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const before = used();
+  const t1 = performance.now();
+  const index = new PublicNameIndex(memorialDb(store.db), ["person"]);
+  await index.ready();
+  const ms = performance.now() - t1;
+  await gc();
+  const mb = (used() - before) / 2 ** 20;
+  const st = index.stats();
+  console.log(`name index: ${fmt(st.entries)} public names of ${fmt(st.records)} records, ${fmt(st.words)} words, ${fmt(st.keys)} keys; built in ${fmt(ms / 1000, 1)} s, memory ${fmt(mb, 1)} MB`);
+}
 await store.close();
 
 const bin = fileURLToPath(new URL("../bin/vigil.mjs", import.meta.url));
@@ -68,5 +107,5 @@ try {
 } finally {
   server.kill("SIGTERM");
   await new Promise((r) => server.once("exit", r));
-  rmSync(dir, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
 }

@@ -78,6 +78,9 @@ export class Freshness {
   }
 }
 
+/** The running memorial's freshness for a store: tests make it look for changes at once. */
+export const freshnessOfStore = new WeakMap<object, Freshness>();
+
 /** A small LRU of rendered pages, emptied whenever the records change. */
 export class PageCache {
   private readonly map = new Map<string, { body: string; status: number }>();

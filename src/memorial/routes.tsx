@@ -6,7 +6,7 @@ import { VigilError } from "../core/errors.ts";
 import { termLabels } from "../records/index.ts";
 import { isLang, renderPage, translator, type Lang } from "../web/index.ts";
 import { vaultEvidence, type EvidencePort } from "./evidence.ts";
-import { Freshness, PageCache } from "./freshness.ts";
+import { Freshness, freshnessOfStore, PageCache } from "./freshness.ts";
 import { Buckets, checkPow, checkToken, formSecret, issueToken, sameOrigin, visitorKeyer } from "./guard.ts";
 import { serverLinks } from "./links.ts";
 import { makePageCtx, type PageCtx } from "./pages/common.tsx";
@@ -15,6 +15,7 @@ import { FollowUpPage, TestimonyPage, TestimonyReceipt } from "./pages/testimony
 import type { FormState } from "./pages/tributes.tsx";
 import { mergedTarget, parseSearchParams, publicIds, publicRecord, searchMemorial } from "./presenters/index.ts";
 import { buildPage, evidenceFor, type PageKind } from "./render.tsx";
+import { PublicNameIndex } from "./name-index.ts";
 import { memorialDb } from "./schema.ts";
 import { LIMITS, addFollowUp, discardUploads, loadPublicKey, readFollowUp, saveTestimony, sealUpload, validateTestimony, type SealedFile, type TestimonyFields } from "./testimony/intake.ts";
 import { newCodename } from "./testimony/codename.ts";
@@ -43,9 +44,12 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const freshness = new Freshness(db, opts.freshnessMs ?? 1000);
   const cache = new PageCache(8000);
   const searchCache = new PageCache(2000);
+  const names = { people: new PublicNameIndex(db, ["person"]), others: new PublicNameIndex(db, ["event", "place", "organisation", "source"]) };
   freshness.onChange(() => {
     cache.clear();
     searchCache.clear();
+    names.people.invalidate();
+    names.others.invalidate();
   });
   const evidence = opts.evidence ?? vaultEvidence(store);
   let secret: Buffer | undefined;
@@ -57,6 +61,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const testimonyBucket = new Buckets(30, 20);
   const followUpTries = new Buckets(10, 1);
   app.decorate("memorialFreshness", freshness);
+  freshnessOfStore.set(store, freshness);
 
   const terms = async (): Promise<(v: string, c: string | null, lang: Lang) => string> => termLabels(makeCtx(store, PUBLIC));
   const pageCtx = async (lang: Lang, path: string): Promise<PageCtx> => makePageCtx(lang, serverLinks(), path, await terms());
@@ -162,7 +167,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     const key = `${lang}|search|${params.q}|${JSON.stringify(params.filter)}|${params.page}`;
     const hit = searchCache.get(key);
     if (hit) return send(reply, 200, hit.body, true);
-    const result = await searchMemorial(store, params);
+    const result = await searchMemorial(store, params, names);
     const html = renderPage(<SearchPage ctx={await pageCtx(lang, "search")} params={params} r={result} />);
     searchCache.set(key, { body: html, status: 200 });
     return send(reply, 200, html, true);

@@ -1,10 +1,9 @@
 import { sql } from "kysely";
-import { makeCtx, PUBLIC } from "../../core/context.ts";
-import { searchRecords } from "../../records/index.ts";
 import type { Store } from "../../store/index.ts";
+import type { PublicNameIndex } from "../name-index.ts";
 import { memorialDb, type MemorialDb } from "../schema.ts";
 import { FACETS, facetCounts, matchingPeople, type Facet, type FacetFilter } from "./facets.ts";
-import { PUBLIC_RECORD_COLUMNS, publicClaims, publicRecords, refFromRow, type PubClaim, type PubRef } from "./public-data.ts";
+import { PUBLIC_RECORD_COLUMNS, publicClaims, publicIds, publicRecords, refFromRow, type PubClaim, type PubRef } from "./public-data.ts";
 
 export interface SearchParams {
   q: string;
@@ -32,7 +31,7 @@ export interface SearchResult {
   pageSize: number;
 }
 
-export const PAGE_SIZE = 50;
+export const PAGE_SIZE = 25;
 export const CANDIDATE_CAP = 200;
 const TERMINAL = ["execution", "death_in_custody", "enforced_disappearance", "death_sentence", "sentence_upheld", "transfer_solitary"];
 
@@ -49,13 +48,12 @@ export function parseSearchParams(query: Record<string, unknown>): SearchParams 
 }
 
 /**
- * Public search: names in either script through the records core's index
- * (public entries only), refined by facets. With no name, facets browse
+ * Public search: names in either script through the memorial's in-memory
+ * index of public names (name-index.ts), refined by facets. With no name, facets browse
  * everyone in name order.
  */
-export async function searchMemorial(store: Store, params: SearchParams): Promise<SearchResult> {
+export async function searchMemorial(store: Store, params: SearchParams, names: { people: PublicNameIndex; others: PublicNameIndex }): Promise<SearchResult> {
   const db = memorialDb(store.db);
-  const ctx = makeCtx(store, PUBLIC);
   const active = Object.entries(params.filter).filter(([, v]) => v) as [Facet, string][];
   let people: PubRef[] = [];
   let total = 0;
@@ -63,29 +61,25 @@ export async function searchMemorial(store: Store, params: SearchParams): Promis
   let others: PubRef[] = [];
   let facets: SearchResult["facets"];
   if (params.q) {
-    const ids: string[] = [];
-    for (let offset = 0; offset < CANDIDATE_CAP; offset += 200) {
-      const hits = await searchRecords(ctx, params.q, { publicOnly: true, types: ["person"], limit: 200, offset });
-      ids.push(...hits.map((h) => h.id));
-      if (hits.length < 200) break;
-      if (offset + 200 >= CANDIDATE_CAP) capped = true;
-    }
-    let kept = ids;
+    const found = await names.people.search(params.q, CANDIDATE_CAP);
+    capped = found.total > CANDIDATE_CAP;
+    let kept = found.hits.map((h) => h.id);
     for (const [facet, value] of active) {
-      const ok = new Set<string>();
-      for (let i = 0; i < kept.length; i += 500) {
-        const rows = await db.selectFrom("memorial_facets").select("person_id").where("facet", "=", facet).where("value", "=", value).where("person_id", "in", kept.slice(i, i + 500)).execute();
-        for (const r of rows) ok.add(r.person_id);
-      }
+      if (!kept.length) break;
+      const rows = await db.selectFrom("memorial_facets").select("person_id").where("facet", "=", facet).where("value", "=", value).where("person_id", "in", kept).execute();
+      const ok = new Set(rows.map((r) => r.person_id));
       kept = kept.filter((id) => ok.has(id));
     }
-    const visible = await publicRecords(db, kept);
-    const ordered = kept.filter((id) => visible.get(id)?.type === "person");
+    // The index holds public entries only; the records' own gate is asked again all the same.
+    const visible = await publicIds(db, kept);
+    const ordered = kept.filter((id) => visible.has(id));
     total = ordered.length;
-    people = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE).map((id) => visible.get(id)!);
-    facets = await facetCounts(db, { ids: ordered.slice(0, CANDIDATE_CAP) });
+    const shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
+    const refs = await publicRecords(db, shown);
+    people = shown.flatMap((id) => (refs.get(id)?.type === "person" ? [refs.get(id)!] : []));
+    facets = await facetCounts(db, { ids: ordered });
     if (params.page === 0) {
-      const hits = await searchRecords(ctx, params.q, { publicOnly: true, types: ["event", "place", "organisation", "source"], limit: 20 });
+      const hits = (await names.others.search(params.q, 20)).hits;
       const found = await publicRecords(db, hits.map((h) => h.id));
       others = hits.flatMap((h) => (found.has(h.id) ? [found.get(h.id)!] : []));
     }

@@ -1,0 +1,349 @@
+import { sql } from "kysely";
+import { nameKeys } from "../core/names.ts";
+import { queryTokens } from "../records/index.ts";
+import type { MemorialDb } from "./schema.ts";
+
+/**
+ * The memorial's name search, held in memory: the public entries of the
+ * records core's search index (`search_entries` at visibility `public`, fields
+ * `name` and `label`: public name claims of published public records and
+ * public labels of places, events, organisations and sources, in both
+ * scripts, with their spelling keys). Nothing else is ever read into it, so a
+ * staff or restricted name, a father's name, a draft or a merged record can
+ * never match. Built on the first search; after a change to the records
+ * (the change log the page caches follow) the entries of the records changed
+ * since are read again before the next search is answered.
+ *
+ * A query word matches a name when one of the name's words starts with it
+ * (a single letter must be the whole word) or when their spelling keys are
+ * equal, as in the records core's full-text query. Every word must match the
+ * same name. Ranking (documented in docs/memorial.md): a name whose words
+ * equal the query's words outranks one where they are only prefixes, which
+ * outranks one matched by spelling key only; then the shorter name; then the
+ * name in alphabetical order, then the record id.
+ */
+
+/** A growable list of 32-bit integers: far smaller than an array of numbers. */
+class Ints {
+  buf = new Int32Array(4);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Int32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = v;
+  }
+  /** Drops the room kept for growth. */
+  trim(): void {
+    if (this.buf.length > this.length + 4) this.buf = this.buf.slice(0, this.length + 4);
+  }
+}
+
+export interface NameHit {
+  id: string;
+  type: string;
+  score: number;
+  norm: string;
+}
+
+const SPLIT = /[^\p{L}\p{N}]+/u;
+/** More changed records than this since the last look: read everything again. */
+const REBUILD_OVER = 20_000;
+const LOOK_BACK = 200;
+
+export class PublicNameIndex {
+  // Entries (one per public name or label) as parallel lists: the record,
+  // where its word and key ids start in `flat`, how many of each, and the
+  // next entry of the same record.
+  private eRec = new Ints();
+  private eStart = new Ints();
+  private eCounts = new Ints();
+  private eNext = new Ints();
+  private flat = new Ints();
+  private records: string[] = [];
+  private recordTypes: string[] = [];
+  private recordNo = new Map<string, number>();
+  /** First entry of each record, or -1. */
+  private recHead = new Ints();
+  private wordNo = new Map<string, number>();
+  private words: string[] = [];
+  /** Entry numbers having each word. */
+  private wordPostings: Ints[] = [];
+  /** Distinct words in code-unit order, for prefix ranges. */
+  private sorted: string[] = [];
+  private sortedDirty = false;
+  private keyNo = new Map<string, number>();
+  /** Entry numbers having each spelling key. */
+  private keyPostings: Ints[] = [];
+  private live = 0;
+  private dead = 0;
+  /** Scratch marks for intersecting postings, one per entry. */
+  private marks = new Uint32Array(0);
+  private stamp = 0;
+  private seq = -1;
+  private stale = true;
+  private updating: Promise<void> | undefined;
+  private built = false;
+
+  /** An index of the public names of records of these types. */
+  constructor(
+    private readonly db: MemorialDb,
+    private readonly types: readonly string[],
+  ) {}
+
+  /** The records may have changed: bring the index up to date before the next search. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  /** Forget everything; the next search reads the whole index again. */
+  reset(): void {
+    this.built = false;
+    this.stale = true;
+  }
+
+  async ready(): Promise<void> {
+    while (this.stale || !this.built) {
+      this.updating ??= this.update().finally(() => (this.updating = undefined));
+      await this.updating;
+    }
+  }
+
+  private async update(): Promise<void> {
+    this.stale = false;
+    const top = await this.db.selectFrom("changes").select(sql<number | null>`max(seq)`.as("seq")).executeTakeFirst();
+    const seq = Number(top?.seq ?? 0);
+    if (this.built && seq === this.seq) return;
+    if (this.built && seq > this.seq && seq - this.seq <= REBUILD_OVER) {
+      // A little behind the last seen change too: on PostgreSQL a change numbered
+      // lower than the newest may commit after it. Reading a record again is harmless.
+      const rows = await this.db.selectFrom("changes").select("record_id").distinct().where("seq", ">", this.seq - LOOK_BACK).where("seq", "<=", seq).execute();
+      const ids = rows.map((r) => r.record_id);
+      const fresh: { record_id: string; record_type: string; norm: string; keys: string }[] = [];
+      for (let i = 0; i < ids.length; i += 500) fresh.push(...(await this.publicEntries(ids.slice(i, i + 500))));
+      for (const id of ids) this.removeRecord(id);
+      for (const r of fresh) this.add(r);
+      this.seq = seq;
+      if (this.dead > 10_000 && this.dead > this.eRec.length / 3) this.built = false;
+      return;
+    }
+    // Searches wait until the whole index is read again, never use half of it.
+    this.built = false;
+    this.clear();
+    let after = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom("search_entries")
+        .select(["id", "record_id", "record_type", "norm", "keys"])
+        .where("visibility", "=", "public")
+        .where("field", "in", ["name", "label"])
+        .where("record_type", "in", this.types)
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(5000)
+        .execute();
+      if (!rows.length) break;
+      after = rows[rows.length - 1]!.id;
+      for (const r of rows) this.add(r);
+    }
+    for (const list of [this.eRec, this.eStart, this.eCounts, this.eNext, this.flat, this.recHead, ...this.wordPostings, ...this.keyPostings]) list.trim();
+    this.seq = seq;
+    this.built = true;
+  }
+
+  private publicEntries(recordIds: string[]): Promise<{ record_id: string; record_type: string; norm: string; keys: string }[]> {
+    return this.db.selectFrom("search_entries").select(["record_id", "record_type", "norm", "keys"]).where("visibility", "=", "public").where("field", "in", ["name", "label"]).where("record_type", "in", this.types).where("record_id", "in", recordIds).orderBy("id").execute();
+  }
+
+  private clear(): void {
+    this.eRec = new Ints();
+    this.eStart = new Ints();
+    this.eCounts = new Ints();
+    this.eNext = new Ints();
+    this.flat = new Ints();
+    this.records = [];
+    this.recordTypes = [];
+    this.recordNo = new Map();
+    this.recHead = new Ints();
+    this.wordNo = new Map();
+    this.words = [];
+    this.wordPostings = [];
+    this.sorted = [];
+    this.sortedDirty = false;
+    this.keyNo = new Map();
+    this.keyPostings = [];
+    this.live = 0;
+    this.dead = 0;
+  }
+
+  private removeRecord(id: string): void {
+    const rec = this.recordNo.get(id);
+    if (rec === undefined) return;
+    for (let e = this.recHead.buf[rec]!; e >= 0; e = this.eNext.buf[e]!) {
+      if (this.eRec.buf[e]! >= 0) {
+        this.dead++;
+        this.live--;
+      }
+      this.eRec.buf[e] = -1;
+    }
+    this.recHead.buf[rec] = -1;
+  }
+
+  private add(r: { record_id: string; record_type: string; norm: string; keys: string }): void {
+    const words = r.norm.split(SPLIT).filter(Boolean);
+    if (!words.length) return;
+    let rec = this.recordNo.get(r.record_id);
+    if (rec === undefined) {
+      rec = this.records.length;
+      this.records.push(r.record_id);
+      this.recordTypes.push(r.record_type);
+      this.recordNo.set(r.record_id, rec);
+      this.recHead.push(-1);
+    }
+    this.recordTypes[rec] = r.record_type;
+    const n = this.eRec.length;
+    this.eRec.push(rec);
+    this.eStart.push(this.flat.length);
+    this.eNext.push(this.recHead.buf[rec]!);
+    this.recHead.buf[rec] = n;
+    for (const w of words) {
+      let id = this.wordNo.get(w);
+      if (id === undefined) {
+        id = this.words.length;
+        this.words.push(w);
+        this.wordNo.set(w, id);
+        this.wordPostings.push(new Ints());
+        this.sorted.push(w);
+        this.sortedDirty = true;
+      }
+      const list = this.wordPostings[id]!;
+      if (list.buf[list.length - 1] !== n || list.length === 0) list.push(n);
+      this.flat.push(id);
+    }
+    const keys = [...new Set(r.keys.split(" ").filter(Boolean))];
+    for (const k of keys) {
+      let id = this.keyNo.get(k);
+      if (id === undefined) {
+        id = this.keyPostings.length;
+        this.keyNo.set(k, id);
+        this.keyPostings.push(new Ints());
+      }
+      this.keyPostings[id]!.push(n);
+      this.flat.push(id);
+    }
+    this.eCounts.push((words.length << 8) | Math.min(keys.length, 255));
+    this.live++;
+  }
+
+  /** Word ids starting with a prefix (or equal to it, for one letter). */
+  private wordsFor(t: string): number[] {
+    if (t.length < 2) {
+      const id = this.wordNo.get(t);
+      return id === undefined ? [] : [id];
+    }
+    if (this.sortedDirty) {
+      this.sorted.sort();
+      this.sortedDirty = false;
+    }
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < this.sorted.length && this.sorted[i]!.startsWith(t); i++) out.push(this.wordNo.get(this.sorted[i]!)!);
+    return out;
+  }
+
+  /**
+   * Records whose public names or labels match every word of the query, best
+   * first, at most `limit` after skipping `offset`; `total` counts them all.
+   */
+  async search(q: string, limit: number, offset = 0): Promise<{ hits: NameHit[]; total: number }> {
+    await this.ready();
+    const { tokens } = queryTokens(q);
+    if (!tokens.length) return { hits: [], total: 0 };
+    const perToken = tokens.map((t) => {
+      const key = nameKeys(t)[0];
+      const keyId = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? this.keyNo.get(key) : undefined;
+      const lists: Ints[] = this.wordsFor(t).map((w) => this.wordPostings[w]!);
+      if (keyId !== undefined) lists.push(this.keyPostings[keyId]!);
+      let size = 0;
+      for (const l of lists) size += l.length;
+      return { t, keyId, lists, size };
+    });
+    // Entries matching every word: each word's postings, rarest first, advance a mark.
+    const order = [...perToken].sort((a, b) => a.size - b.size);
+    if (this.marks.length < this.eRec.length) this.marks = new Uint32Array(Math.max(Math.ceil(this.eRec.length * 1.25), 1024));
+    if (this.stamp > 0xffffffff - 64) {
+      this.marks.fill(0);
+      this.stamp = 0;
+    }
+    const base = this.stamp;
+    this.stamp += order.length + 2;
+    const marks = this.marks;
+    for (let i = 0; i < order.length; i++) {
+      for (const list of order[i]!.lists) {
+        const buf = list.buf;
+        for (let j = 0; j < list.length; j++) {
+          const e = buf[j]!;
+          if (i === 0 || marks[e] === base + i) marks[e] = base + i + 1;
+        }
+      }
+    }
+    const done = base + order.length;
+    const exactQuery = tokens.join(" ");
+    const best = new Map<number, { score: number; len: number; norm: string }>();
+    const flat = this.flat.buf;
+    for (const list of order[order.length - 1]!.lists) {
+      for (let j = 0; j < list.length; j++) {
+        const e = list.buf[j]!;
+        if (marks[e] !== done) continue;
+        marks[e] = done + 1;
+        const rec = this.eRec.buf[e]!;
+        if (rec < 0) continue;
+        const start = this.eStart.buf[e]!;
+        const nw = this.eCounts.buf[e]! >> 8;
+        const nk = this.eCounts.buf[e]! & 255;
+        let score = 0;
+        for (const p of perToken) {
+          let s = 0;
+          for (let w = start; w < start + nw; w++) {
+            const word = this.words[flat[w]!]!;
+            if (word === p.t) {
+              s = 3;
+              break;
+            }
+            if (p.t.length >= 2 && word.startsWith(p.t)) s = 2;
+          }
+          if (!s && p.keyId !== undefined) for (let k = start + nw; k < start + nw + nk; k++) if (flat[k] === p.keyId) s = 1;
+          score += s;
+        }
+        const parts: string[] = [];
+        for (let w = start; w < start + nw; w++) parts.push(this.words[flat[w]!]!);
+        const norm = parts.join(" ");
+        if (norm === exactQuery) score += 1;
+        const prev = best.get(rec);
+        if (!prev || better(score, nw, norm, prev)) best.set(rec, { score, len: nw, norm });
+      }
+    }
+    const ranked = [...best].sort(([ra, a], [rb, b]) => b.score - a.score || a.len - b.len || (a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0) || (this.records[ra]! < this.records[rb]! ? -1 : 1));
+    const hits = ranked.slice(offset, offset + limit).map(([rec, m]) => ({ id: this.records[rec]!, type: this.recordTypes[rec]!, score: m.score, norm: m.norm }));
+    return { hits, total: ranked.length };
+  }
+
+  /** Size of what is held, for the documentation and the benchmark. */
+  stats(): { records: number; entries: number; words: number; keys: number } {
+    let records = 0;
+    for (let r = 0; r < this.recHead.length; r++) if (this.recHead.buf[r]! >= 0) records++;
+    return { records, entries: this.live, words: this.words.length, keys: this.keyPostings.length };
+  }
+}
+
+function better(score: number, len: number, norm: string, prev: { score: number; len: number; norm: string }): boolean {
+  return score > prev.score || (score === prev.score && (len < prev.len || (len === prev.len && norm < prev.norm)));
+}

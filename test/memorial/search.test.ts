@@ -1,0 +1,151 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { startApp, type RunningApp } from "../helpers/app.ts";
+import { postgresProblem } from "../helpers/store.ts";
+import { makeCtx, SYSTEM, type Ctx } from "../../src/core/context.ts";
+import { addClaim, createRecord, getRecord, mergePeople, updateClaim, updateRecord, type ClaimInput } from "../../src/records/index.ts";
+import { freshnessOfStore } from "../../src/memorial/freshness.ts";
+import { PAGE_SIZE } from "../../src/memorial/presenters/index.ts";
+
+/**
+ * The public name search: both scripts, variant spellings, facets, paging;
+ * names that are not public never match; and the memorial's in-memory name
+ * index follows every change (published, unpublished, renamed, merged) as
+ * soon as the memorial has seen it. People are fictional.
+ */
+for (const dialect of ["sqlite", "postgres"] as const)
+describe(`memorial name search [${dialect}]`, { skip: dialect === "postgres" && postgresProblem ? `PostgreSQL unreachable: ${postgresProblem}` : false }, () => {
+  let app: RunningApp;
+  let ctx: Ctx;
+  let source = "";
+  let prison = "";
+  const ids: Record<string, string> = {};
+
+  const name = (text: string, confidentiality = "public", kind = "full"): ClaimInput => ({ property: "name", value: { text, kind }, confidence: "confirmed", confidentiality, citations: [{ sourceId: source }] });
+  const person = async (claims: ClaimInput[], status = "published", confidentiality = "public"): Promise<string> =>
+    (await createRecord(ctx, { type: "person", status, confidentiality, synthetic: true, claims }, "test")).id;
+  const execution = (date: string, confidentiality = "public"): ClaimInput => ({ property: "act", term: "execution", placeId: prison, date, confidence: "confirmed", confidentiality, citations: [{ sourceId: source }] });
+
+  /** Ids of the people a search page lists, in order. */
+  const search = async (query: string, lang = "en"): Promise<{ people: string[]; body: string }> => {
+    const r = await fetch(`${app.url}/${lang}/search?${query}`);
+    assert.equal(r.status, 200, query);
+    const body = await r.text();
+    const list = /<ul class="people[^"]*">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? "";
+    return { people: [...new Set([...list.matchAll(/\/people\/(per_[0-9a-z_]+)/g)].map((m) => m[1]!))], body };
+  };
+  const q = (s: string): string => `q=${encodeURIComponent(s)}`;
+  /** The memorial notices changes at most once a second; tests make it look now. */
+  const seen = async (): Promise<void> => void (await freshnessOfStore.get(app.deps.store)!.check(true));
+
+  before(async () => {
+    app = await startApp({
+      dialect,
+      beforeListen: async (deps) => {
+        ctx = makeCtx(deps.store, { ...SYSTEM, id: "system:test" });
+        source = (await createRecord(ctx, { type: "source", kind: "report", status: "published", confidentiality: "public", synthetic: true, label: "A public report", labelFa: "گزارشی عمومی" }, "test")).id;
+        const province = (await createRecord(ctx, { type: "place", kind: "province", status: "published", confidentiality: "public", synthetic: true, label: "Sample Province", labelFa: "استان نمونه" }, "test")).id;
+        prison = (await createRecord(ctx, { type: "place", kind: "prison", status: "published", confidentiality: "public", synthetic: true, label: "Sample Prison", labelFa: "زندان نمونه", parentId: province }, "test")).id;
+        ids.kiani = await person([name("Behrouz Kiani"), name("بهروز کیانی"), execution("1367/05/10")]);
+        ids.tehrani = await person([name("Behrooz Tehrani"), execution("1360/03/01")]);
+        ids.draft = await person([name("Hiddendraft Kiani"), execution("1354/01/01")], "draft");
+        ids.staff = await person([name("Staffperson Kiani")], "published", "staff");
+        ids.restricted = await person([name("Restrictedperson Kiani")], "published", "restricted");
+        ids.secretName = await person([name("Visible Sorkhabi"), name("Secretalias Sorkhabi", "staff", "alias"), name("Hiddenalias Sorkhabi", "restricted", "alias"), name("Fathername", "public", "father")]);
+        ids.hiddenAct = await person([name("Nasrin Kiani"), execution("1350/01/01", "staff")]);
+        for (let i = 0; i < PAGE_SIZE + 7; i++) ids[`pager${i}`] = await person([name(`Given${String.fromCharCode(97 + (i % 26))} Pagerfamily`)]);
+      },
+    });
+  });
+  after(async () => app?.close());
+
+  test("a name in Latin or Persian script finds the person; variant spellings and Arabic letter forms meet", async () => {
+    assert.deepEqual((await search(q("Behrouz Kiani"))).people, [ids.kiani]);
+    assert.deepEqual((await search(q("بهروز کیانی"), "fa")).people, [ids.kiani]);
+    assert.deepEqual((await search(q("كياني"), "fa")).people.sort(), [ids.kiani, ids.hiddenAct].sort(), "Arabic kaf and yeh fold to Persian");
+    const behrooz = (await search(q("Behrooz"))).people;
+    assert.deepEqual([...behrooz].sort(), [ids.kiani, ids.tehrani].sort(), "Behrooz and Behrouz share a key");
+    assert.equal(behrooz[0], ids.tehrani, "the exact spelling ranks first");
+    assert.ok((await search(q("بهروز"), "fa")).people.includes(ids.tehrani!), "Persian script finds a name written only in Latin script");
+    assert.deepEqual((await search(q("Kian"))).people.sort(), [ids.kiani, ids.hiddenAct].sort(), "a word's beginning is enough");
+    assert.deepEqual((await search(q("Behrouz Tehrani"))).people, [ids.tehrani], "every word must match the same name");
+  });
+
+  test("names that are not public never match: drafts, staff and restricted people, staff and restricted names, fathers' names", async () => {
+    for (const hidden of ["Hiddendraft", "Staffperson", "Restrictedperson", "Secretalias", "Hiddenalias", "Fathername"]) {
+      const r = await search(q(hidden));
+      assert.deepEqual(r.people, [], hidden);
+      assert.doesNotMatch(r.body, new RegExp(`${ids.draft}|${ids.staff}|${ids.restricted}`), hidden);
+    }
+    const kiani = (await search(q("Kiani"))).people;
+    assert.deepEqual(kiani.sort(), [ids.kiani, ids.hiddenAct].sort());
+    assert.deepEqual((await search(q("Sorkhabi"))).people, [ids.secretName], "found by the public name only");
+  });
+
+  test("facets count public acts of the matches only and refine the search", async () => {
+    const all = await search(q("Kiani"));
+    const years = /<select id="facet-year"[\s\S]*?<\/select>/.exec(all.body)?.[0] ?? "";
+    assert.match(years, /value="1988"/, "the public execution's year is offered");
+    assert.doesNotMatch(years, /value="1971"|value="1975"/, "a staff act and a draft person give no year");
+    assert.deepEqual((await search(`${q("Kiani")}&year=1988`)).people, [ids.kiani]);
+    assert.deepEqual((await search(`${q("Kiani")}&year=1971`)).people, []);
+    assert.deepEqual((await search(`${q("Behrooz")}&prison=${prison}`)).people.sort(), [ids.kiani, ids.tehrani].sort());
+  });
+
+  test("results come in pages; every match is on exactly one page", async () => {
+    const first = await search(q("Pagerfamily"));
+    const second = await search(`${q("Pagerfamily")}&page=2`);
+    assert.equal(first.people.length, PAGE_SIZE);
+    assert.equal(second.people.length, 7);
+    assert.equal(new Set([...first.people, ...second.people]).size, PAGE_SIZE + 7);
+    assert.match(first.body, /page=2"/, "a link to the next page");
+    assert.deepEqual((await search(`${q("Pagerfamily")}&page=3`)).people, []);
+  });
+
+  test("a record made public shows at once; unpublished, renamed, made staff-only or merged away it disappears", async () => {
+    const id = await person([name("Latecomer Zarrinkafsh")], "draft");
+    await seen();
+    assert.deepEqual((await search(q("Zarrinkafsh"))).people, []);
+    let rec = (await getRecord(ctx, id)).record;
+    await updateRecord(ctx, id, rec.version, { status: "published" }, "published");
+    await seen();
+    assert.deepEqual((await search(q("Zarrinkafsh"))).people, [id], "published: found");
+
+    const claim = (await app.deps.store.db.selectFrom("claims").select(["id", "version"]).where("subject_id", "=", id).where("property", "=", "name").executeTakeFirstOrThrow());
+    await updateClaim(ctx, claim.id, claim.version, { value: { text: "Latecomer Nikravesh", kind: "full" } }, "spelling");
+    await seen();
+    assert.deepEqual((await search(q("Zarrinkafsh"))).people, [], "the old name no longer matches");
+    assert.deepEqual((await search(q("Nikravesh"))).people, [id], "the new name does");
+
+    await updateClaim(ctx, claim.id, claim.version + 1, { confidentiality: "staff" }, "protect");
+    await seen();
+    assert.deepEqual((await search(q("Nikravesh"))).people, [], "a name made staff-only no longer matches");
+    await addClaim(ctx, id, name("Latecomer Nikravesh"));
+    await seen();
+    assert.deepEqual((await search(q("Nikravesh"))).people, [id]);
+
+    rec = (await getRecord(ctx, id)).record;
+    await updateRecord(ctx, id, rec.version, { status: "draft" }, "unpublished");
+    await seen();
+    assert.deepEqual((await search(q("Nikravesh"))).people, [], "unpublished: gone");
+
+    const a = await person([name("Mergeone Doublename")]);
+    const b = await person([name("Mergetwo Doublename")]);
+    await seen();
+    assert.deepEqual((await search(q("Doublename"))).people.sort(), [a, b].sort());
+    await mergePeople(ctx, a, b, "same person");
+    await seen();
+    const after = (await search(q("Doublename"))).people;
+    assert.ok(!after.includes(b), "the merged-away record no longer appears");
+    assert.ok(after.includes(a));
+    assert.ok(!(await search(q("Mergetwo"))).people.includes(b));
+  });
+
+  test("a place's public label is found by its name; a staff place is not", async () => {
+    await createRecord(ctx, { type: "place", kind: "cemetery", status: "published", confidentiality: "staff", synthetic: true, label: "Hiddenplace Cemetery", labelFa: "گورستان پنهان" }, "test");
+    await seen();
+    const r = await search(q("Sample Prison"));
+    assert.match(r.body, new RegExp(`/places/${prison}`));
+    assert.doesNotMatch((await search(q("Hiddenplace"))).body, /places\/plc_/);
+  });
+});
