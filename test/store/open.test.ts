@@ -31,3 +31,17 @@ forEachStore("store opens migrated", (fixture) => {
     assert.equal(Number(n.n), 0);
   });
 });
+
+forEachStore("statements reused across queries", (fixture) => {
+  test("a query prepared before a schema change sees the new schema", async () => {
+    const { store } = fixture();
+    await sql`create table stmt_probe (a integer)`.execute(store.db);
+    await store.db.withTables<{ stmt_probe: { a: number; b?: number | null } }>().insertInto("stmt_probe").values({ a: 1 }).execute();
+    const read = () => store.db.withTables<{ stmt_probe: Record<string, number | null> }>().selectFrom("stmt_probe").selectAll().execute();
+    assert.deepEqual(await read(), [{ a: 1 }]);
+    await sql`alter table stmt_probe add column b integer`.execute(store.db);
+    assert.deepEqual(await read(), [{ a: 1, b: null }]);
+    await sql`drop table stmt_probe`.execute(store.db);
+  });
+
+});
