@@ -1,7 +1,7 @@
 export * from "./types.ts";
 export { PROPERTIES, propertySpec, normaliseClaim, type PropertySpec, type ValueShape } from "./properties.ts";
 export { VOCABULARIES, VOCABULARY_NAMES } from "./vocabularies.ts";
-export { seedVocabularies, termChecker, termLabels, listVocabularies, saveTerm, type Term, type TermInput } from "./vocab.ts";
+export { seedVocabularies, termChecker, termLabels, forgetTerms, listVocabularies, saveTerm, type Term, type TermInput } from "./vocab.ts";
 export { createRecord, updateRecord } from "./record-writer.ts";
 export { addClaim, updateClaim, retractClaim } from "./claim-writer.ts";
 export { getRecord, listRecords, countRecords, relatedLabels, type RecordView, type ListOptions } from "./record-reader.ts";

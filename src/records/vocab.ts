@@ -43,6 +43,11 @@ async function loadTerms(ctx: Ctx): Promise<Map<string, Term>> {
   return m;
 }
 
+/** Reads the vocabularies again on next use: another thread or process may have edited them. */
+export function forgetTerms(store: Store): void {
+  caches.delete(store);
+}
+
 /** A term checker for validation: known and not retired. */
 export async function termChecker(ctx: Ctx): Promise<TermCheck> {
   const terms = await loadTerms(ctx);

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { FuzzyDate } from "../../core/dates.ts";
 import { dateFromColumns, type RecordType } from "../../records/index.ts";
 import type { MemorialDb } from "../schema.ts";
@@ -275,6 +276,8 @@ export interface ClaimQuery {
   places?: readonly string[];
   ids?: readonly string[];
   properties?: readonly string[];
+  /** Only claims with one of these terms (the acts that sum up what happened, for listings). */
+  terms?: readonly string[];
   /** Most rows to read (large events list their acts in pages). */
   limit?: number;
   offset?: number;
@@ -310,6 +313,8 @@ export async function publicClaims(db: MemorialDb, q: ClaimQuery): Promise<PubCl
       .where("s.status", "=", "published")
       .where("s.confidentiality", "=", "public");
     if (q.properties?.length) query = query.where("claims.property", "in", q.properties);
+    // An expression, not the column: the planner must keep to the subjects' index, not scan every act with the term.
+    if (q.terms?.length) query = query.where(sql<string>`${sql.ref("claims.term")} || ''`, "in", q.terms);
     query = query.orderBy("claims.date_earliest").orderBy("claims.id");
     if (q.limit !== undefined) query = query.limit(q.limit).offset(q.offset ?? 0);
     rows.push(...(await query.execute()));
