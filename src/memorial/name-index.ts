@@ -74,6 +74,8 @@ export class PublicNameIndex {
   /** Distinct words in code-unit order, for prefix ranges. */
   private sorted: string[] = [];
   private sortedDirty = false;
+  /** Each word's place in code-unit order: names compare word by word, as their texts would. */
+  private rank = new Int32Array(0);
   private keyNo = new Map<string, number>();
   /** Entry numbers having each spelling key. */
   private keyPostings: Ints[] = [];
@@ -237,16 +239,21 @@ export class PublicNameIndex {
     this.live++;
   }
 
+  private sortWords(): void {
+    if (!this.sortedDirty) return;
+    this.sorted.sort();
+    this.rank = new Int32Array(this.words.length);
+    for (let i = 0; i < this.sorted.length; i++) this.rank[this.wordNo.get(this.sorted[i]!)!] = i;
+    this.sortedDirty = false;
+  }
+
   /** Word ids starting with a prefix (or equal to it, for one letter). */
   private wordsFor(t: string): number[] {
     if (t.length < 2) {
       const id = this.wordNo.get(t);
       return id === undefined ? [] : [id];
     }
-    if (this.sortedDirty) {
-      this.sorted.sort();
-      this.sortedDirty = false;
-    }
+    this.sortWords();
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
@@ -296,44 +303,91 @@ export class PublicNameIndex {
       }
     }
     const done = base + order.length;
-    const exactQuery = tokens.join(" ");
-    const best = new Map<number, { score: number; len: number; norm: string }>();
+    this.sortWords();
+    const rank = this.rank;
     const flat = this.flat.buf;
-    for (const list of order[order.length - 1]!.lists) {
+    const eRec = this.eRec.buf;
+    const eStart = this.eStart.buf;
+    const eCounts = this.eCounts.buf;
+    // Per token: the word equal to it, and the words it is a prefix of (a word of one letter must be whole).
+    const scorers = perToken.map((p) => ({ exact: this.wordNo.get(p.t) ?? -1, prefixes: p.t.length >= 2 ? new Set(this.wordsFor(p.t)) : new Set<number>(), keyId: p.keyId ?? -1 }));
+    const exactIds = scorers.map((x) => x.exact);
+    /** Compares two entries' names as texts (words joined by a space sort as word-by-word). */
+    const compareNames = (a: number, b: number): number => {
+      const na = eCounts[a]! >> 8;
+      const nb = eCounts[b]! >> 8;
+      const sa = eStart[a]!;
+      const sb = eStart[b]!;
+      for (let i = 0; i < na && i < nb; i++) {
+        const d = rank[flat[sa + i]!]! - rank[flat[sb + i]!]!;
+        if (d) return d;
+      }
+      return na - nb;
+    };
+    // The best entry of each record: highest score, then fewest words, then the name in text order.
+    const bestOf = new Map<number, number>();
+    const cRec: number[] = [];
+    const cEntry: number[] = [];
+    const cScore: number[] = [];
+    for (const list of order[0]!.lists) {
+      const buf = list.buf;
       for (let j = 0; j < list.length; j++) {
-        const e = list.buf[j]!;
+        const e = buf[j]!;
         if (marks[e] !== done) continue;
         marks[e] = done + 1;
-        const rec = this.eRec.buf[e]!;
+        const rec = eRec[e]!;
         if (rec < 0) continue;
-        const start = this.eStart.buf[e]!;
-        const nw = this.eCounts.buf[e]! >> 8;
-        const nk = this.eCounts.buf[e]! & 255;
+        const start = eStart[e]!;
+        const nw = eCounts[e]! >> 8;
+        const nk = eCounts[e]! & 255;
         let score = 0;
-        for (const p of perToken) {
-          let s = 0;
+        for (const sc of scorers) {
+          let got = 0;
           for (let w = start; w < start + nw; w++) {
-            const word = this.words[flat[w]!]!;
-            if (word === p.t) {
-              s = 3;
+            const word = flat[w]!;
+            if (word === sc.exact) {
+              got = 3;
               break;
             }
-            if (p.t.length >= 2 && word.startsWith(p.t)) s = 2;
+            if (sc.prefixes.has(word)) got = 2;
           }
-          if (!s && p.keyId !== undefined) for (let k = start + nw; k < start + nw + nk; k++) if (flat[k] === p.keyId) s = 1;
-          score += s;
+          if (!got && sc.keyId >= 0) for (let k = start + nw; k < start + nw + nk; k++) if (flat[k] === sc.keyId) got = 1;
+          score += got;
         }
-        const parts: string[] = [];
-        for (let w = start; w < start + nw; w++) parts.push(this.words[flat[w]!]!);
-        const norm = parts.join(" ");
-        if (norm === exactQuery) score += 1;
-        const prev = best.get(rec);
-        if (!prev || better(score, nw, norm, prev)) best.set(rec, { score, len: nw, norm });
+        if (nw === exactIds.length) {
+          let same = true;
+          for (let i = 0; i < nw && same; i++) same = flat[start + i] === exactIds[i];
+          if (same) score += 1;
+        }
+        const at = bestOf.get(rec);
+        if (at === undefined) {
+          bestOf.set(rec, cRec.length);
+          cRec.push(rec);
+          cEntry.push(e);
+          cScore.push(score);
+          continue;
+        }
+        const prev = cEntry[at]!;
+        if (score > cScore[at]! || (score === cScore[at]! && (nw - (eCounts[prev]! >> 8) || compareNames(e, prev)) < 0)) {
+          cEntry[at] = e;
+          cScore[at] = score;
+        }
       }
     }
-    const ranked = [...best].sort(([ra, a], [rb, b]) => b.score - a.score || a.len - b.len || (a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0) || (this.records[ra]! < this.records[rb]! ? -1 : 1));
-    const hits = ranked.slice(offset, offset + limit).map(([rec, m]) => ({ id: this.records[rec]!, type: this.recordTypes[rec]!, score: m.score, norm: m.norm }));
-    return { hits, total: ranked.length };
+    const records = this.records;
+    const order2 = Array.from(cRec, (_, i) => i);
+    order2.sort((x, y) => {
+      const a = cEntry[x]!;
+      const b = cEntry[y]!;
+      return cScore[y]! - cScore[x]! || (eCounts[a]! >> 8) - (eCounts[b]! >> 8) || compareNames(a, b) || (records[cRec[x]!]! < records[cRec[y]!]! ? -1 : 1);
+    });
+    const hits = order2.slice(offset, offset + limit).map((i) => {
+      const e = cEntry[i]!;
+      const parts: string[] = [];
+      for (let w = eStart[e]!; w < eStart[e]! + (eCounts[e]! >> 8); w++) parts.push(this.words[flat[w]!]!);
+      return { id: records[cRec[i]!]!, type: this.recordTypes[cRec[i]!]!, score: cScore[i]!, norm: parts.join(" ") };
+    });
+    return { hits, total: order2.length };
   }
 
   /** Size of what is held, for the documentation and the benchmark. */
@@ -342,8 +396,4 @@ export class PublicNameIndex {
     for (let r = 0; r < this.recHead.length; r++) if (this.recHead.buf[r]! >= 0) records++;
     return { records, entries: this.live, words: this.words.length, keys: this.keyPostings.length };
   }
-}
-
-function better(score: number, len: number, norm: string, prev: { score: number; len: number; norm: string }): boolean {
-  return score > prev.score || (score === prev.score && (len < prev.len || (len === prev.len && norm < prev.norm)));
 }
