@@ -1,9 +1,10 @@
 import { sql } from "kysely";
 import type { Store } from "../../store/index.ts";
+import type { PublicFacetIndex } from "../facet-index.ts";
 import type { PublicNameIndex } from "../name-index.ts";
 import { memorialDb, type MemorialDb } from "../schema.ts";
 import { FACETS, facetCounts, matchingPeople, type Facet, type FacetFilter } from "./facets.ts";
-import { PUBLIC_RECORD_COLUMNS, publicClaims, publicIds, publicRecords, refFromRow, type PubClaim, type PubRef } from "./public-data.ts";
+import { PUBLIC_RECORD_COLUMNS, publicClaims, publicRecords, refFromRow, type PubClaim, type PubRef } from "./public-data.ts";
 
 export interface SearchParams {
   q: string;
@@ -47,39 +48,38 @@ export function parseSearchParams(query: Record<string, unknown>): SearchParams 
   return { q: s(query.q), filter, page };
 }
 
+/** What the memorial holds in memory for its search: public names, and the facets of public people. */
+export interface SearchIndexes {
+  people: PublicNameIndex;
+  others: PublicNameIndex;
+  facets: PublicFacetIndex;
+}
+
 /**
  * Public search: names in either script through the memorial's in-memory
- * index of public names (name-index.ts), refined by facets. With no name, facets browse
- * everyone in name order.
+ * index of public names (name-index.ts), refined and counted by the facets
+ * held in memory beside it (facet-index.ts). Both hold public entries only;
+ * the people shown are read again through the public gate. With no name,
+ * facets browse everyone in name order.
  */
-export async function searchMemorial(store: Store, params: SearchParams, names: { people: PublicNameIndex; others: PublicNameIndex }): Promise<SearchResult> {
+export async function searchMemorial(store: Store, params: SearchParams, indexes: SearchIndexes): Promise<SearchResult> {
   const db = memorialDb(store.db);
-  const active = Object.entries(params.filter).filter(([, v]) => v) as [Facet, string][];
   let people: PubRef[] = [];
   let total = 0;
   let capped = false;
   let others: PubRef[] = [];
   let facets: SearchResult["facets"];
   if (params.q) {
-    const found = await names.people.search(params.q, CANDIDATE_CAP);
+    const found = await indexes.people.search(params.q, CANDIDATE_CAP);
     capped = found.total > CANDIDATE_CAP;
-    let kept = found.hits.map((h) => h.id);
-    for (const [facet, value] of active) {
-      if (!kept.length) break;
-      const rows = await db.selectFrom("memorial_facets").select("person_id").where("facet", "=", facet).where("value", "=", value).where("person_id", "in", kept).execute();
-      const ok = new Set(rows.map((r) => r.person_id));
-      kept = kept.filter((id) => ok.has(id));
-    }
-    // The index holds public entries only; the records' own gate is asked again all the same.
-    const visible = await publicIds(db, kept);
-    const ordered = kept.filter((id) => visible.has(id));
+    const ordered = await indexes.facets.filter(found.hits.map((h) => h.id), params.filter);
     total = ordered.length;
     const shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
     const refs = await publicRecords(db, shown);
     people = shown.flatMap((id) => (refs.get(id)?.type === "person" ? [refs.get(id)!] : []));
-    facets = await facetCounts(db, { ids: ordered });
+    facets = await indexes.facets.counts(ordered);
     if (params.page === 0) {
-      const hits = (await names.others.search(params.q, 20)).hits;
+      const hits = (await indexes.others.search(params.q, 20)).hits;
       const found = await publicRecords(db, hits.map((h) => h.id));
       others = hits.flatMap((h) => (found.has(h.id) ? [found.get(h.id)!] : []));
     }
@@ -97,7 +97,7 @@ export async function searchMemorial(store: Store, params: SearchParams, names: 
     people = rows.map(refFromRow);
     facets = await facetCounts(db, { filter: params.filter });
   }
-  const acts = people.length ? await publicClaims(db, { subjects: people.map((p) => p.id), properties: ["act"], withoutCitations: true }) : [];
+  const acts = people.length ? await publicClaims(db, { subjects: people.map((p) => p.id), properties: ["act"], terms: TERMINAL, withoutCitations: true }) : [];
   const lastAct = new Map<string, PubClaim>();
   for (const a of acts) if (a.term && TERMINAL.includes(a.term)) lastAct.set(a.subjectId, a);
   const refIds = new Set<string>([...facets.province.map((f) => f.value), ...facets.prison.map((f) => f.value), ...[...lastAct.values()].flatMap((a) => (a.placeId ? [a.placeId] : []))]);
@@ -113,7 +113,7 @@ export async function personSummaries(db: MemorialDb, people: PubRef[]): Promise
   const acts = new Map<string, PubClaim>();
   for (let i = 0; i < people.length; i += 400) {
     const chunk = people.slice(i, i + 400).map((p) => p.id);
-    for (const a of await publicClaims(db, { subjects: chunk, properties: ["act"], withoutCitations: true })) if (a.term && TERMINAL.includes(a.term)) acts.set(a.subjectId, a);
+    for (const a of await publicClaims(db, { subjects: chunk, properties: ["act"], terms: TERMINAL, withoutCitations: true })) if (a.term && TERMINAL.includes(a.term)) acts.set(a.subjectId, a);
   }
   const refs = await publicRecords(db, [...acts.values()].flatMap((a) => (a.placeId ? [a.placeId] : [])));
   return { acts, refs };
