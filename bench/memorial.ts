@@ -3,7 +3,8 @@
 // loopback with 50 concurrent clients: person pages and name searches, each
 // both from the page cache and uncached.
 // Run: node --import tsx bench/memorial.ts [people]   (default 100000)
-// BENCH_KEEP=<folder> keeps the loaded data there and reuses it on the next run.
+// BENCH_KEEP=<folder> keeps the loaded data there and reuses it on the next run;
+// BENCH_SECONDS sets each line's duration, BENCH_PROFILE=<folder> writes the server's CPU profile.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -82,7 +83,11 @@ const url = await new Promise<string>((resolve, reject) => {
 const rand = Math.random;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
+// BENCH_ONLY=<word> runs only the lines whose label contains it (for profiling one kind of request).
+const only = process.env.BENCH_ONLY;
+
 async function run(label: string, path: () => string, connections = 50): Promise<void> {
+  if (only && !label.includes(only)) return;
   const r = await autocannon({ url, connections, duration: DURATION, requests: [{ setupRequest: (req) => ({ ...req, path: path() }) }] });
   const ok = r["2xx"];
   const bad = r.non2xx + r.errors + r.timeouts;

@@ -83,10 +83,10 @@ export const freshnessOfStore = new WeakMap<object, Freshness>();
 
 /** A small LRU of rendered pages, emptied whenever the records change. */
 export class PageCache {
-  private readonly map = new Map<string, { body: string; status: number }>();
+  private readonly map = new Map<string, { body: string | Uint8Array; status: number }>();
   constructor(private readonly max = 2000) {}
 
-  get(key: string): { body: string; status: number } | undefined {
+  get(key: string): { body: string | Uint8Array; status: number } | undefined {
     const hit = this.map.get(key);
     if (hit) {
       this.map.delete(key);
@@ -95,7 +95,7 @@ export class PageCache {
     return hit;
   }
 
-  set(key: string, value: { body: string; status: number }): void {
+  set(key: string, value: { body: string | Uint8Array; status: number }): void {
     if (this.map.size >= this.max) {
       const oldest = this.map.keys().next().value;
       if (oldest !== undefined) this.map.delete(oldest);

@@ -10,12 +10,13 @@ import { Freshness, freshnessOfStore, PageCache } from "./freshness.ts";
 import { Buckets, checkPow, checkToken, formSecret, issueToken, sameOrigin, visitorKeyer } from "./guard.ts";
 import { serverLinks } from "./links.ts";
 import { makePageCtx, type PageCtx } from "./pages/common.tsx";
-import { AboutPage, MessagePage, RootPage, SearchPage } from "./pages/lists.tsx";
+import { AboutPage, MessagePage, RootPage } from "./pages/lists.tsx";
 import { FollowUpPage, TestimonyPage, TestimonyReceipt } from "./pages/testimony.tsx";
 import type { FormState } from "./pages/tributes.tsx";
-import { mergedTarget, parseSearchParams, publicIds, publicRecord, searchMemorial } from "./presenters/index.ts";
+import { mergedTarget, parseSearchParams, publicIds, publicRecord } from "./presenters/index.ts";
 import { buildPage, evidenceFor, type PageKind } from "./render.tsx";
-import { PublicNameIndex } from "./name-index.ts";
+import { localRenderer, type PublicRenderer, type Rendered } from "./public-renderer.tsx";
+import { RenderPool } from "./render-pool.ts";
 import { memorialDb } from "./schema.ts";
 import { LIMITS, addFollowUp, discardUploads, loadPublicKey, readFollowUp, saveTestimony, sealUpload, validateTestimony, type SealedFile, type TestimonyFields } from "./testimony/intake.ts";
 import { newCodename } from "./testimony/codename.ts";
@@ -44,14 +45,16 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const freshness = new Freshness(db, opts.freshnessMs ?? 1000);
   const cache = new PageCache(8000);
   const searchCache = new PageCache(2000);
-  const names = { people: new PublicNameIndex(db, ["person"]), others: new PublicNameIndex(db, ["event", "place", "organisation", "source"]) };
+  const evidence = opts.evidence ?? vaultEvidence(store);
+  // Pages every visitor sees alike are built on every core; a test's own evidence port cannot cross into a thread.
+  const local = localRenderer(store, evidence);
+  const renderer: PublicRenderer = config.memorialThreads > 0 && !opts.evidence ? new RenderPool(store, config.memorialThreads, local, (m) => app.log.error(m)) : local;
+  app.addHook("onClose", () => renderer.close());
   freshness.onChange(() => {
     cache.clear();
     searchCache.clear();
-    names.people.invalidate();
-    names.others.invalidate();
+    renderer.changed();
   });
-  const evidence = opts.evidence ?? vaultEvidence(store);
   let secret: Buffer | undefined;
   const formKey = (): Buffer => (secret ??= formSecret(store.dataDir));
   const keyOf = visitorKeyer();
@@ -66,12 +69,12 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const terms = async (): Promise<(v: string, c: string | null, lang: Lang) => string> => termLabels(makeCtx(store, PUBLIC));
   const pageCtx = async (lang: Lang, path: string): Promise<PageCtx> => makePageCtx(lang, serverLinks(), path, await terms());
 
-  const send = (reply: FastifyReply, status: number, html: string, cacheable: boolean): FastifyReply =>
+  const send = (reply: FastifyReply, status: number, html: string | Uint8Array, cacheable: boolean): FastifyReply =>
     reply
       .code(status)
       .type(HTML)
       .header("cache-control", cacheable ? "public, max-age=60" : "no-store")
-      .send(html);
+      .send(typeof html === "string" ? html : Buffer.from(html.buffer, html.byteOffset, html.byteLength));
 
   const notFoundPage = async (reply: FastifyReply, lang: Lang): Promise<FastifyReply> => {
     const ctx = await pageCtx(lang, "");
@@ -94,19 +97,20 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       if (hit) return send(reply, hit.status, hit.body, true);
     }
     if (id !== undefined && !ID.test(id)) return notFoundPage(reply, lang);
-    const ctx = await pageCtx(lang, "");
     const token = issueToken(formKey(), "post");
-    const vnode = await buildPage(store, ctx, kind, id, page, { token, state, evidence });
-    if (!vnode) {
-      if (id && (kind === "person" || kind === "event" || kind === "place" || kind === "source" || kind === "organisation")) {
-        const target = await mergedTarget(db, id);
-        if (target) return reply.code(301).header("cache-control", "public, max-age=60").redirect(req.url.replace(id, target), 301);
-      }
-      return notFoundPage(reply, lang);
+    let rendered: Rendered;
+    if (state) {
+      // A form sent back with its problems: this visitor's own page, built here and never cached.
+      const vnode = await buildPage(store, await pageCtx(lang, ""), kind, id, page, { token, state, evidence });
+      const to = vnode || !id ? undefined : await mergedTarget(db, id);
+      rendered = vnode ? { kind: "html", html: renderPage(vnode) } : to ? { kind: "moved", to } : { kind: "missing" };
+    } else {
+      rendered = await renderer.page(lang, kind, id, page, token);
     }
-    const html = renderPage(vnode);
-    if (cacheable) cache.set(key, { body: html, status: 200 });
-    return send(reply, state && Object.keys(state.errors).length ? 400 : 200, html, cacheable);
+    if (rendered.kind === "moved" && id) return reply.code(301).header("cache-control", "public, max-age=60").redirect(req.url.replace(id, rendered.to), 301);
+    if (rendered.kind !== "html") return notFoundPage(reply, lang);
+    if (cacheable) cache.set(key, { body: rendered.html, status: 200 });
+    return send(reply, state && Object.keys(state.errors).length ? 400 : 200, rendered.html, cacheable);
   };
 
   const pageNumber = (q: unknown): number => {
@@ -167,8 +171,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     const key = `${lang}|search|${params.q}|${JSON.stringify(params.filter)}|${params.page}`;
     const hit = searchCache.get(key);
     if (hit) return send(reply, 200, hit.body, true);
-    const result = await searchMemorial(store, params, names);
-    const html = renderPage(<SearchPage ctx={await pageCtx(lang, "search")} params={params} r={result} />);
+    const html = await renderer.search(lang, params);
     searchCache.set(key, { body: html, status: 200 });
     return send(reply, 200, html, true);
   });

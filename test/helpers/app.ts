@@ -19,7 +19,7 @@ export interface RunningApp {
 
 export async function startApp(options: { dialect?: Dialect; env?: NodeJS.ProcessEnv; beforeListen?: (deps: AppDeps) => Promise<void> } = {}): Promise<RunningApp> {
   const { store, dispose } = await freshStore(options.dialect ?? "sqlite");
-  const config = loadConfig({ data: store.dataDir, port: 0 }, { VIGIL_LOG_LEVEL: "silent", ...options.env });
+  const config = loadConfig({ data: store.dataDir, port: 0 }, { VIGIL_LOG_LEVEL: "silent", VIGIL_MEMORIAL_THREADS: "0", ...options.env });
   const deps: AppDeps = { store, config, ready: false, startedAt: new Date() };
   const app = await buildApp(deps);
   await seedVocabularies(store.db);

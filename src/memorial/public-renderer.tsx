@@ -1,0 +1,62 @@
+import { makeCtx, PUBLIC } from "../core/context.ts";
+import { forgetTerms, termLabels } from "../records/index.ts";
+import type { Store } from "../store/index.ts";
+import { renderPage, type Lang } from "../web/index.ts";
+import type { EvidencePort } from "./evidence.ts";
+import { serverLinks } from "./links.ts";
+import { PublicNameIndex } from "./name-index.ts";
+import { makePageCtx, type PageCtx } from "./pages/common.tsx";
+import { SearchPage } from "./pages/lists.tsx";
+import { mergedTarget, searchMemorial, type SearchIndexes, type SearchParams } from "./presenters/index.ts";
+import { PublicFacetIndex } from "./facet-index.ts";
+import { buildPage, type PageKind } from "./render.tsx";
+import { memorialDb } from "./schema.ts";
+
+/**
+ * What rendering one public page gave: its HTML (as UTF-8 bytes when it
+ * comes from a thread, moved rather than copied), the survivor of a merged
+ * record, or nothing public by that id.
+ */
+export type Rendered = { kind: "html"; html: string | Uint8Array } | { kind: "moved"; to: string } | { kind: "missing" };
+
+/**
+ * Renders the memorial's public pages, the ones every visitor sees alike
+ * (no form state): read-only work through the public presenters. The server
+ * runs it in its own thread, or in worker threads (render-pool.ts) so that
+ * pages are built on every core; both give the same HTML.
+ */
+export interface PublicRenderer {
+  page(lang: Lang, kind: PageKind, id: string | undefined, page: number, token: string): Promise<Rendered>;
+  search(lang: Lang, params: SearchParams): Promise<string | Uint8Array>;
+  /** The records, moderation or vocabularies changed: derived data held in memory is read again. */
+  changed(): void;
+  close(): Promise<void>;
+}
+
+export function localRenderer(store: Store, evidence: EvidencePort): PublicRenderer {
+  const db = memorialDb(store.db);
+  const indexes: SearchIndexes = { people: new PublicNameIndex(db, ["person"]), others: new PublicNameIndex(db, ["event", "place", "organisation", "source"]), facets: new PublicFacetIndex(db) };
+  const pageCtx = async (lang: Lang, path: string): Promise<PageCtx> => makePageCtx(lang, serverLinks(), path, await termLabels(makeCtx(store, PUBLIC)));
+  return {
+    async page(lang, kind, id, page, token) {
+      const vnode = await buildPage(store, await pageCtx(lang, ""), kind, id, page, { token, state: undefined, evidence });
+      if (vnode) return { kind: "html", html: renderPage(vnode) };
+      if (id && (kind === "person" || kind === "event" || kind === "place" || kind === "source" || kind === "organisation")) {
+        const to = await mergedTarget(db, id);
+        if (to) return { kind: "moved", to };
+      }
+      return { kind: "missing" };
+    },
+    async search(lang, params) {
+      const result = await searchMemorial(store, params, indexes);
+      return renderPage(<SearchPage ctx={await pageCtx(lang, "search")} params={params} r={result} />);
+    },
+    changed() {
+      indexes.people.invalidate();
+      indexes.others.invalidate();
+      indexes.facets.invalidate();
+      forgetTerms(store);
+    },
+    async close() {},
+  };
+}

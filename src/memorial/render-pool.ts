@@ -1,0 +1,117 @@
+import { Worker } from "node:worker_threads";
+import type { Store } from "../store/index.ts";
+import type { Lang } from "../web/index.ts";
+import type { SearchParams } from "./presenters/index.ts";
+import type { PublicRenderer, Rendered } from "./public-renderer.tsx";
+import type { PageKind } from "./render.tsx";
+import type { RenderMessage, RenderReply, RenderTask } from "./render-thread.ts";
+
+/**
+ * Public pages built in worker threads, one per core: a Node.js process
+ * renders on one core only, and a page built from the database costs about a
+ * millisecond, so one thread caps the memorial near a thousand uncached pages
+ * a second. Each request goes to the thread with the fewest in flight. A
+ * thread that dies fails only its own requests and is replaced; if threads
+ * keep dying, pages are built in the main thread instead (`fallback`).
+ */
+
+const BOOT = new URL("./render-thread-boot.mjs", import.meta.url);
+/** More deaths than this within a minute: stop starting threads. */
+const MAX_DEATHS = 3;
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, { resolve: (r: Rendered) => void; reject: (e: Error) => void }>;
+}
+
+type Task = RenderTask extends infer T ? (T extends RenderTask ? Omit<T, "id"> : never) : never;
+
+export class RenderPool implements PublicRenderer {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private deaths: number[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly size: number,
+    private readonly fallback: PublicRenderer,
+    private readonly onThreadError: (message: string) => void = () => {},
+  ) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  page(lang: Lang, kind: PageKind, id: string | undefined, page: number, token: string): Promise<Rendered> {
+    return this.run({ op: "page", lang, kind, pageId: id, page, token });
+  }
+
+  async search(lang: Lang, params: SearchParams): Promise<string | Uint8Array> {
+    const r = await this.run({ op: "search", lang, params });
+    if (r.kind !== "html") throw new Error("a render thread answered a search without a page");
+    return r.html;
+  }
+
+  changed(): void {
+    for (const s of this.slots) s.worker.postMessage({ op: "changed" } satisfies RenderMessage);
+    this.fallback.changed();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await this.fallback.close();
+  }
+
+  /** Threads running now (the documentation's and the tests' view). */
+  get threads(): number {
+    return this.slots.length;
+  }
+
+  private run(task: Task): Promise<Rendered> {
+    if (this.slots.length < this.size && !this.closed && !this.givenUp()) this.spawn();
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (!slot || s.inFlight.size < slot.inFlight.size) slot = s;
+    if (!slot) return task.op === "page" ? this.fallback.page(task.lang, task.kind, task.pageId, task.page, task.token) : this.fallback.search(task.lang, task.params).then((html) => ({ kind: "html", html }));
+    const id = this.nextId++;
+    const target = slot;
+    return new Promise<Rendered>((resolve, reject) => {
+      target.inFlight.set(id, { resolve, reject });
+      target.worker.postMessage({ ...task, id } satisfies RenderTask);
+    });
+  }
+
+  private givenUp(): boolean {
+    const now = Date.now();
+    this.deaths = this.deaths.filter((t) => now - t < 60_000);
+    return this.deaths.length >= MAX_DEATHS;
+  }
+
+  private spawn(): void {
+    // Threads share the database with the main thread (SQLite in WAL mode has many readers; PostgreSQL a pool each).
+    const worker = new Worker(BOOT, { workerData: { store: this.store.options } });
+    const slot: Slot = { worker, inFlight: new Map() };
+    worker.on("message", (m: RenderReply | { ready: true }) => {
+      if (!("id" in m)) return;
+      const waiting = slot.inFlight.get(m.id);
+      if (!waiting) return;
+      slot.inFlight.delete(m.id);
+      if (m.ok) waiting.resolve(m.rendered);
+      else waiting.reject(new Error(`memorial render thread: ${m.message}`));
+    });
+    const gone = (why: string): void => {
+      const i = this.slots.indexOf(slot);
+      if (i < 0) return;
+      this.slots.splice(i, 1);
+      for (const w of slot.inFlight.values()) w.reject(new Error(`memorial render thread stopped: ${why}`));
+      slot.inFlight.clear();
+      if (this.closed) return;
+      this.deaths.push(Date.now());
+      this.onThreadError(`a memorial render thread stopped (${why})${this.givenUp() ? "; pages are now built in the main thread" : ""}`);
+    };
+    worker.on("error", (e) => gone(e.message));
+    worker.on("exit", (code) => gone(`exit code ${code}`));
+    // Idle threads never keep the process alive; the server's own handle does.
+    worker.unref();
+    this.slots.push(slot);
+  }
+}

@@ -1,0 +1,52 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { forgetTerms } from "../records/index.ts";
+import { openStore, type StoreOptions } from "../store/index.ts";
+import type { Lang } from "../web/index.ts";
+import { vaultEvidence } from "./evidence.ts";
+import type { SearchParams } from "./presenters/index.ts";
+import { localRenderer, type Rendered } from "./public-renderer.tsx";
+import type { PageKind } from "./render.tsx";
+
+/**
+ * A memorial render thread: its own read-only connection to the database, its
+ * own in-memory name index, and the same public presenters as the server's
+ * main thread. It never writes: the main thread keeps the derived facets up
+ * to date and says when the records changed.
+ */
+
+export type RenderTask =
+  | { id: number; op: "page"; lang: Lang; kind: PageKind; pageId: string | undefined; page: number; token: string }
+  | { id: number; op: "search"; lang: Lang; params: SearchParams };
+export type RenderMessage = RenderTask | { op: "changed" };
+export type RenderReply = { id: number; ok: true; rendered: Rendered } | { id: number; ok: false; message: string };
+
+// The same message catalogues, assets and extensions as the server: the pages must read alike.
+await import("../server/routes.ts");
+
+const port = parentPort;
+if (!port) throw new Error("render-thread.ts runs only as a worker thread");
+const { store: storeOptions } = workerData as { store: StoreOptions };
+const store = await openStore({ ...storeOptions, migrate: false, poolSize: 4 });
+const renderer = localRenderer(store, vaultEvidence(store));
+// Vocabulary edits leave no mark in the change log: labels are read again now and then.
+setInterval(() => forgetTerms(store), 60_000).unref();
+
+const encoder = new TextEncoder();
+
+port.on("message", (m: RenderMessage) => {
+  if (m.op === "changed") {
+    renderer.changed();
+    return;
+  }
+  const work = m.op === "page" ? renderer.page(m.lang, m.kind, m.pageId, m.page, m.token) : renderer.search(m.lang, m.params).then((html): Rendered => ({ kind: "html", html }));
+  work.then(
+    (rendered) => {
+      if (rendered.kind !== "html" || typeof rendered.html !== "string") return port.postMessage({ id: m.id, ok: true, rendered } satisfies RenderReply);
+      // Encoded here and moved, not copied: the main thread only writes the bytes out.
+      const bytes = encoder.encode(rendered.html);
+      port.postMessage({ id: m.id, ok: true, rendered: { kind: "html", html: bytes } } satisfies RenderReply, [bytes.buffer]);
+    },
+    (e: unknown) => port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies RenderReply),
+  );
+});
+port.postMessage({ ready: true });

@@ -1,0 +1,140 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { startApp, type RunningApp } from "../helpers/app.ts";
+import { postgresProblem } from "../helpers/store.ts";
+import { makeCtx, SYSTEM } from "../../src/core/context.ts";
+import { getRecord, updateRecord } from "../../src/records/index.ts";
+import { freshnessOfStore } from "../../src/memorial/freshness.ts";
+import { vaultEvidence } from "../../src/memorial/evidence.ts";
+import { localRenderer, type PublicRenderer } from "../../src/memorial/public-renderer.tsx";
+import { parseSearchParams } from "../../src/memorial/presenters/index.ts";
+import type { PageKind } from "../../src/memorial/render.tsx";
+import { PublicFacetIndex } from "../../src/memorial/facet-index.ts";
+import { facetCounts } from "../../src/memorial/presenters/index.ts";
+import { memorialDb } from "../../src/memorial/schema.ts";
+import { CANARY, plant, rng, type Planted } from "./fixtures.ts";
+
+/**
+ * Public pages built in worker threads (what `vigil serve` does on a machine
+ * with two cores or more) are the pages the main thread builds, byte for
+ * byte but for the form token, so every guarantee the redaction test checks
+ * holds for them too; and the threads follow changes to the records as soon
+ * as the memorial has seen them. People are fictional.
+ */
+const LEAK = new RegExp(`${CANARY}\\d+X`);
+const TOKEN = /name="token" value="([^"]+)"/;
+
+for (const dialect of ["sqlite", "postgres"] as const)
+  describe(`memorial pages built in threads [${dialect}]`, { skip: dialect === "postgres" && postgresProblem ? `PostgreSQL unreachable: ${postgresProblem}` : false }, () => {
+    let app: RunningApp;
+    let planted: Planted;
+    let local: PublicRenderer;
+
+    const get = async (path: string): Promise<{ status: number; body: string; location: string | null }> => {
+      const r = await fetch(new URL(path, app.url), { redirect: "manual" });
+      const body = await r.text();
+      // The form token changes every minute: pages compare with the main thread's built with the word "token".
+      const token = TOKEN.exec(body)?.[1];
+      return { status: r.status, body: token ? body.replaceAll(token, "token") : body, location: r.headers.get("location") };
+    };
+    /** Equal pages, or the first place where they differ. */
+    const same = (served: string, built: string, what: string): void => {
+      if (served === built) return;
+      let i = 0;
+      while (served[i] === built[i]) i++;
+      assert.fail(`${what} differs at ${i}:\n served: …${served.slice(Math.max(0, i - 120), i + 120)}…\n built:  …${built.slice(Math.max(0, i - 120), i + 120)}…`);
+    };
+    const asText = (html: string | Uint8Array): string => (typeof html === "string" ? html : new TextDecoder().decode(html));
+
+    before(async () => {
+      app = await startApp({ dialect, env: { VIGIL_MEMORIAL_THREADS: "2" }, beforeListen: async (deps) => void (planted = await plant(deps.store, 7)) });
+      local = localRenderer(app.deps.store, vaultEvidence(app.deps.store));
+    });
+    after(async () => {
+      await local?.close();
+      await app?.close();
+    });
+
+    test("every public page and search is the page the main thread builds", async () => {
+      const pages: [string, PageKind, string | undefined][] = [
+        ["", "home", undefined],
+        ["events", "events", undefined],
+        ["places", "places", undefined],
+        ["statements", "statements", undefined],
+        ["at-risk", "at-risk", undefined],
+        ["trends", "trends", undefined],
+        [`events/${planted.event}`, "event", planted.event],
+        [`places/${planted.prison}`, "place", planted.prison],
+        ...planted.publicPeople.map((p): [string, PageKind, string] => [`people/${p.id}`, "person", p.id]),
+      ];
+      for (const lang of ["en", "fa"] as const) {
+        for (const [path, kind, id] of pages) {
+          const served = await get(`/${lang}/${path}`);
+          assert.equal(served.status, 200, path);
+          const built = await local.page(lang, kind, id, 0, "token");
+          assert.equal(built.kind, "html", path);
+          same(served.body, built.kind === "html" ? asText(built.html) : "", `${lang}/${path}`);
+          assert.doesNotMatch(served.body, LEAK, path);
+        }
+        for (const query of ["q=Rahimi", "q=Parvin+Tabrizi", `q=${CANARY}`, "q=alias", "q=Rahimi&year=1988", `q=Karimi&prison=${planted.prison}`, "year=1988", "q=Nouri&page=2"]) {
+          const served = await get(`/${lang}/search?${query}`);
+          assert.equal(served.status, 200, query);
+          const built = await local.search(lang, parseSearchParams(Object.fromEntries(new URLSearchParams(query))));
+          same(served.body, asText(built), `${lang} search ${query}`);
+          assert.doesNotMatch(served.body, LEAK, query);
+        }
+      }
+    });
+
+    test("facets counted in memory are the database's counts", async () => {
+      const db = memorialDb(app.deps.store.db);
+      await freshnessOfStore.get(app.deps.store)!.check(true);
+      const index = new PublicFacetIndex(db);
+      const everyone = (await db.selectFrom("memorial_facets").select("person_id").distinct().execute()).map((r) => r.person_id);
+      assert.ok(everyone.length > 5, `${everyone.length} people with facets`);
+      const r = rng(11);
+      for (let i = 0; i < 20; i++) {
+        const some = everyone.filter(() => r() < 0.5);
+        assert.deepEqual(await index.counts(some), await facetCounts(db, { ids: some }));
+      }
+      const all = await index.counts(everyone);
+      for (const facet of ["year", "prison", "sex"] as const)
+        for (const { value, n } of all[facet]) assert.equal((await index.filter(everyone, { [facet]: value })).length, n, `${facet}=${value}`);
+    });
+
+    test("hidden and merged records: not found and moved, as in the main thread", async () => {
+      for (const id of planted.hiddenIds.filter((h) => h.startsWith("per_"))) assert.equal((await get(`/en/people/${id}`)).status, 404, id);
+      const moved = await get(`/fa/people/${planted.merged.from}`);
+      assert.equal(moved.status, 301);
+      assert.equal(moved.location, `/fa/people/${planted.merged.to}`);
+    });
+
+    test("a record taken off the memorial leaves the threads' pages and searches once the memorial has seen the change", async () => {
+      const db = memorialDb(app.deps.store.db);
+      const everyone = (await db.selectFrom("memorial_facets").select("person_id").distinct().execute()).map((r) => r.person_id);
+      // Someone with facets, so that the counts must change.
+      const victim = planted.publicPeople.find((p) => p.id !== planted.victim.id && everyone.includes(p.id))!;
+      const family = victim.name.split(" ").pop()!;
+      const listed = async (): Promise<boolean> => (await get(`/en/search?q=${encodeURIComponent(victim.name)}`)).body.includes(`/people/${victim.id}"`);
+      assert.equal((await get(`/en/people/${victim.id}`)).status, 200);
+      assert.ok(await listed(), `${victim.name} is found before`);
+      const index = new PublicFacetIndex(db);
+      await index.ready();
+      const ctx = makeCtx(app.deps.store, { ...SYSTEM, id: "system:test" });
+      const rec = await getRecord(ctx, victim.id);
+      await updateRecord(ctx, victim.id, rec.record.version, { status: "draft" }, "test");
+      await freshnessOfStore.get(app.deps.store)!.check(true);
+      assert.equal((await get(`/en/people/${victim.id}`)).status, 404);
+      assert.equal(await listed(), false, `${victim.name} is no longer found`);
+      // Facets held in memory follow the change as the table does (only the changed person is read again).
+      const before = await index.counts(everyone);
+      index.invalidate();
+      const now = await index.counts(everyone);
+      assert.notDeepEqual(now, before);
+      assert.deepEqual(now, await facetCounts(db, { ids: everyone }));
+      // The facet counts of a search no longer count them either: as the main thread counts.
+      const served = await get(`/en/search?q=${encodeURIComponent(family)}`);
+      local.changed();
+      same(served.body, asText(await local.search("en", parseSearchParams({ q: family }))), "search after the change");
+    });
+  });
