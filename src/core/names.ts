@@ -8,17 +8,17 @@ export type Script = "persian" | "latin" | "arabic" | "other";
 export type NameKind = "full" | "given" | "family" | "father" | "alias" | "birth" | "nickname";
 export const NAME_KINDS: readonly NameKind[] = ["full", "given", "family", "father", "alias", "birth", "nickname"];
 
-const ARABIC_BLOCK = /[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/;
 const PERSIAN_ONLY = /[پچژگکی\u06a9\u06af\u06cc]/;
-const LATIN = /[A-Za-z\u00c0-\u024f]/;
 
 /** The script a name is mostly written in. Persian and Arabic share letters; Persian-only letters decide. */
 export function detectScript(s: string): Script {
   let arabic = 0;
   let latin = 0;
-  for (const ch of s) {
-    if (ARABIC_BLOCK.test(ch)) arabic++;
-    else if (LATIN.test(ch)) latin++;
+  // Code units, not a regular expression per letter: every range is in the basic plane.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f) || (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff)) arabic++;
+    else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) latin++;
   }
   if (arabic === 0 && latin === 0) return "other";
   if (arabic >= latin) return PERSIAN_ONLY.test(s) || !/[يكة]/.test(s) ? "persian" : "arabic";

@@ -111,7 +111,8 @@ export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: 
       if (!p) return null;
       const posts = ctx.forms || ctx.links.mode.kind === "static" ? await approvedPosts(db, p.person.id) : [];
       const evidence = await evidenceFor(extra.evidence, ctx, p.sources.filter((s) => p.refs.get(s)?.kind === "media_file" || p.refs.get(s)?.kind === "web_capture" || p.refs.get(s)?.kind === "document"));
-      const official = (await hasPublicCareer(makeCtx(store, PUBLIC), p.person.id)) ? ctx.links.page(ctx.lang, `officials/${p.person.id}`) : null;
+      // Most people on a memorial are victims with no post or involvement: no career to look up.
+      const official = p.careerClaims && (await hasPublicCareer(makeCtx(store, PUBLIC), p.person.id)) ? ctx.links.page(ctx.lang, `officials/${p.person.id}`) : null;
       return <PersonPage ctx={at(`people/${p.person.id}`)} p={p} posts={posts} tribute={extra.state} token={extra.token} evidence={evidence} officialHref={official} />;
     }
     case "event": {

@@ -16,11 +16,15 @@ export type Catalogue = { en: Record<string, string>; fa: Record<string, string>
 
 const catalogues: Catalogue[] = [];
 const compiled = new Map<string, IntlMessageFormat>();
+/** Messages asked for without values or with numbers only, formatted once: most of a page's words. */
+const formatted = new Map<string, string>();
+const FORMATTED_KEPT = 20_000;
 
 /** Adds a capability's catalogue. Keys should be prefixed by the capability (`memorial.home.title`). */
 export function registerCatalogue(c: Catalogue): void {
   catalogues.push(c);
   compiled.clear();
+  formatted.clear();
 }
 
 export function allCatalogues(): readonly Catalogue[] {
@@ -40,6 +44,11 @@ export type MessageValues = Record<string, string | number | Date | null | undef
 /** A message in a language; a missing key shows the key itself, so it is noticed. */
 export function t(lang: Lang, key: string, values?: MessageValues): string {
   const cacheKey = `${lang}|${key}`;
+  const memoKey = memoKeyOf(cacheKey, values);
+  if (memoKey !== undefined) {
+    const done = formatted.get(memoKey);
+    if (done !== undefined) return done;
+  }
   let f = compiled.get(cacheKey);
   if (!f) {
     const source = lookup(lang, key);
@@ -47,7 +56,24 @@ export function t(lang: Lang, key: string, values?: MessageValues): string {
     f = new IntlMessageFormat(source, lang === "fa" ? "fa-IR" : "en-GB");
     compiled.set(cacheKey, f);
   }
-  return String(f.format(values));
+  const out = String(f.format(values));
+  if (memoKey !== undefined) {
+    if (formatted.size >= FORMATTED_KEPT) formatted.clear();
+    formatted.set(memoKey, out);
+  }
+  return out;
+}
+
+/** A key for a message whose values are all numbers (counts, references), or none; undefined for others, which are not kept. */
+function memoKeyOf(cacheKey: string, values: MessageValues | undefined): string | undefined {
+  if (values === undefined) return cacheKey;
+  let key = cacheKey;
+  for (const name in values) {
+    const v = values[name];
+    if (typeof v !== "number") return undefined;
+    key += `|${name}=${v}`;
+  }
+  return key;
 }
 
 /** Translator bound to a language, for components. */

@@ -17,6 +17,8 @@ export interface PublicPerson {
   refs: Map<string, PubRef>;
   /** Every public source cited on the page, in order of first citation. */
   sources: string[];
+  /** Whether they hold any public post or involvement claim: without one there is no career page to look for. */
+  careerClaims: boolean;
 }
 
 const FACT_ORDER = ["sex", "birth", "age", "occupation", "affiliation", "residence", "identifier", "count", "death", "at_risk", "description"];
@@ -72,6 +74,7 @@ export async function presentPerson(db: MemorialDb, id: string): Promise<PublicP
     involvements,
     refs,
     sources: citedSources([names, facts, unattachedCharges, ...acts.map((a) => [a.act, ...a.involvements, ...a.charges]), memberships, statements, ...involvements.map((i) => [i.involvement, i.act])], refs),
+    careerClaims: memberships.length > 0 || ownInvolvements.length > 0,
   };
 }
 
