@@ -15,6 +15,7 @@ import { openStore } from "../src/store/index.ts";
 import { Freshness } from "../src/memorial/index.ts";
 import { memorialDb } from "../src/memorial/schema.ts";
 import { PublicNameIndex } from "../src/memorial/name-index.ts";
+import { PublicFacetIndex } from "../src/memorial/facet-index.ts";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { bulkLoad, type Loaded } from "./lib/memorial-load.ts";
@@ -65,6 +66,13 @@ console.log(`facets for every person: ${fmt((performance.now() - t) / 1000, 1)} 
   const mb = (used() - before) / 2 ** 20;
   const st = index.stats();
   console.log(`name index: ${fmt(st.entries)} public names of ${fmt(st.records)} records, ${fmt(st.words)} words, ${fmt(st.keys)} keys; built in ${fmt(ms / 1000, 1)} s, memory ${fmt(mb, 1)} MB`);
+  const beforeFacets = used();
+  const t2 = performance.now();
+  const facets = new PublicFacetIndex(memorialDb(store.db));
+  await facets.ready();
+  const facetMs = performance.now() - t2;
+  await gc();
+  console.log(`facet index: built in ${fmt(facetMs / 1000, 1)} s, memory ${fmt((used() - beforeFacets) / 2 ** 20, 1)} MB`);
 }
 await store.close();
 
@@ -82,6 +90,37 @@ const url = await new Promise<string>((resolve, reject) => {
 
 const rand = Math.random;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+/**
+ * Picks as visits to a public site spread: the k-th most visited page is
+ * visited about 1/k as often as the first (Zipf's law, s = 1), over every
+ * person and every name; which people are the popular ones is shuffled.
+ */
+function zipf<T>(xs: readonly T[]): () => T {
+  const order = xs.map((x) => ({ x, r: rand() })).sort((a, b) => a.r - b.r).map((o) => o.x);
+  const cum = new Float64Array(order.length);
+  let sum = 0;
+  for (let k = 0; k < order.length; k++) cum[k] = sum += 1 / (k + 1);
+  return () => {
+    const u = rand() * sum;
+    let lo = 0;
+    let hi = order.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return order[lo]!;
+  };
+}
+/** Resident memory of the server process and its threads, in MB (Linux). */
+function serverRssMb(): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 // BENCH_ONLY=<word> runs only the lines whose label contains it (for profiling one kind of request).
 const only = process.env.BENCH_ONLY;
@@ -109,6 +148,16 @@ try {
     const n = pick(loaded.names);
     return `/${pick(["en", "fa"])}/search?q=${encodeURIComponent(rand() < 0.5 ? n.latin : n.fa)}&page=${1 + Math.floor(rand() * 4)}`;
   });
+  // Half person pages, half searches, as visitors spread over a site: some pages far more visited than most.
+  const person = zipf(loaded.people);
+  const name = zipf(loaded.names);
+  await run("visitors: people and searches, Zipf spread", () => {
+    if (rand() < 0.5) return `/${pick(["en", "fa"])}/people/${person()}`;
+    const n = name();
+    return `/${pick(["en", "fa"])}/search?q=${encodeURIComponent(rand() < 0.5 ? n.latin : n.fa)}`;
+  });
+  const rss = serverRssMb();
+  if (rss !== undefined) console.log(`server resident memory after the runs: ${fmt(rss)} MB (${process.env.VIGIL_MEMORIAL_THREADS ?? "default"} memorial threads)`);
 } finally {
   server.kill("SIGTERM");
   await new Promise((r) => server.once("exit", r));
