@@ -50,7 +50,10 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const local = localRenderer(store, evidence);
   const renderer: PublicRenderer = config.memorialThreads > 0 && !opts.evidence ? new RenderPool(store, config.memorialThreads, local, (m) => app.log.error(m)) : local;
   app.addHook("onClose", () => renderer.close());
+  // Pages built while a change was being noticed may hold what the change took away: they are sent, never kept.
+  let generation = 0;
   freshness.onChange(() => {
+    generation++;
     cache.clear();
     searchCache.clear();
     renderer.changed();
@@ -98,6 +101,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     }
     if (id !== undefined && !ID.test(id)) return notFoundPage(reply, lang);
     const token = issueToken(formKey(), "post");
+    const builtIn = generation;
     let rendered: Rendered;
     if (state) {
       // A form sent back with its problems: this visitor's own page, built here and never cached.
@@ -109,7 +113,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     }
     if (rendered.kind === "moved" && id) return reply.code(301).header("cache-control", "public, max-age=60").redirect(req.url.replace(id, rendered.to), 301);
     if (rendered.kind !== "html") return notFoundPage(reply, lang);
-    if (cacheable) cache.set(key, { body: rendered.html, status: 200 });
+    if (cacheable && builtIn === generation) cache.set(key, { body: rendered.html, status: 200 });
     return send(reply, state && Object.keys(state.errors).length ? 400 : 200, rendered.html, cacheable);
   };
 
@@ -171,8 +175,9 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     const key = `${lang}|search|${params.q}|${JSON.stringify(params.filter)}|${params.page}`;
     const hit = searchCache.get(key);
     if (hit) return send(reply, 200, hit.body, true);
+    const builtIn = generation;
     const html = await renderer.search(lang, params);
-    searchCache.set(key, { body: html, status: 200 });
+    if (builtIn === generation) searchCache.set(key, { body: html, status: 200 });
     return send(reply, 200, html, true);
   });
 

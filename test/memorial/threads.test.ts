@@ -137,4 +137,19 @@ for (const dialect of ["sqlite", "postgres"] as const)
       local.changed();
       same(served.body, asText(await local.search("en", parseSearchParams({ q: family }))), "search after the change");
     });
+
+    test("a page built while a change is being noticed is sent but not kept in the cache", async () => {
+      // Many requests for one page are in the threads when the page's person is taken off the memorial.
+      const person = planted.publicPeople.filter((p) => p.id !== planted.victim.id).at(-1)!;
+      const path = `/fa/people/${person.id}`;
+      const inFlight = Array.from({ length: 60 }, () => get(path));
+      await Promise.race(inFlight);
+      const ctx = makeCtx(app.deps.store, { ...SYSTEM, id: "system:test" });
+      const rec = await getRecord(ctx, person.id);
+      await updateRecord(ctx, person.id, rec.record.version, { status: "draft" }, "test");
+      await freshnessOfStore.get(app.deps.store)!.check(true);
+      const answered = await Promise.all(inFlight);
+      assert.ok(answered.some((a) => a.status === 200), "some were built before the change");
+      assert.equal((await get(path)).status, 404, "what is asked after the change is not an old page from the cache");
+    });
   });
