@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { Problems } from "../core/errors.ts";
 
@@ -36,7 +36,7 @@ export interface Config {
   monitorAllowPrivateHosts: string[];
   /** Pause between two requests to one host while polling sources (VIGIL_MONITOR_HOST_DELAY_MS, default 2000). */
   monitorHostDelayMs: number;
-  /** Worker threads building public memorial pages (VIGIL_MEMORIAL_THREADS; default one per core when there are two or more, 0 builds them in the main thread). */
+  /** Worker threads building public memorial pages (VIGIL_MEMORIAL_THREADS; default one per core when there are two or more, at most one per 2 GiB of memory; 0 builds them in the main thread). */
   memorialThreads: number;
 }
 
@@ -104,8 +104,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const delayText = env.VIGIL_MONITOR_HOST_DELAY_MS ?? "2000";
   const monitorHostDelayMs = Number(delayText);
   if (!/^\d+$/.test(delayText) || monitorHostDelayMs > 600_000) p.add("VIGIL_MONITOR_HOST_DELAY_MS", "VIGIL_MONITOR_HOST_DELAY_MS is a whole number of milliseconds, at most 600000");
+  // A thread costs about 150 MB before it holds any data: one per core, but no more than one per 2 GiB of memory.
   const cores = availableParallelism();
-  const threadsText = env.VIGIL_MEMORIAL_THREADS ?? String(cores >= 2 ? Math.min(cores, 8) : 0);
+  const threadsText = env.VIGIL_MEMORIAL_THREADS ?? String(cores >= 2 ? Math.min(cores, 8, Math.floor(totalmem() / 2 ** 31)) : 0);
   const memorialThreads = Number(threadsText);
   if (!/^\d+$/.test(threadsText) || memorialThreads > 64) p.add("VIGIL_MEMORIAL_THREADS", "VIGIL_MEMORIAL_THREADS is a whole number of threads, at most 64 (0 builds memorial pages in the main thread)");
   p.throwIfAny("the configuration has errors");

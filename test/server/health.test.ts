@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../../src/server/index.ts";
 import { loadConfig } from "../../src/config/index.ts";
@@ -36,4 +36,13 @@ test("GET /healthz answers 200 with a small JSON body once ready, 503 before; se
 
 test("configuration errors are reported together", () => {
   assert.throws(() => loadConfig({ port: "eighty" }, { VIGIL_DATABASE_URL: "mysql://x", VIGIL_LOG_LEVEL: "loud" }), (e: Error & { problems?: unknown[] }) => e.problems?.length === 3);
+});
+
+test("memorial page threads: a number, at most one per core and per 2 GiB by default, 0 for none", () => {
+  assert.equal(loadConfig({}, { VIGIL_MEMORIAL_THREADS: "3" }).memorialThreads, 3);
+  assert.equal(loadConfig({}, { VIGIL_MEMORIAL_THREADS: "0" }).memorialThreads, 0);
+  const auto = loadConfig({}, {}).memorialThreads;
+  assert.ok(auto <= Math.max(availableParallelism(), 0) && auto <= Math.floor(totalmem() / 2 ** 31), `default ${auto}`);
+  if (availableParallelism() < 2) assert.equal(auto, 0);
+  for (const bad of ["many", "-1", "65"]) assert.throws(() => loadConfig({}, { VIGIL_MEMORIAL_THREADS: bad }), (e: Error & { problems?: { field?: string }[] }) => e.problems?.[0]?.field === "VIGIL_MEMORIAL_THREADS", bad);
 });
