@@ -62,11 +62,6 @@ export class RenderPool implements PublicRenderer {
     await this.fallback.close();
   }
 
-  /** Threads running now (the documentation's and the tests' view). */
-  get threads(): number {
-    return this.slots.length;
-  }
-
   private run(task: Task): Promise<Rendered> {
     if (this.slots.length < this.size && !this.closed && !this.givenUp()) this.spawn();
     let slot: Slot | undefined;

@@ -6,7 +6,9 @@ import { makeCtx, SYSTEM } from "../../src/core/context.ts";
 import { getRecord, updateRecord } from "../../src/records/index.ts";
 import { freshnessOfStore } from "../../src/memorial/freshness.ts";
 import { vaultEvidence } from "../../src/memorial/evidence.ts";
+import type { Worker } from "node:worker_threads";
 import { localRenderer, type PublicRenderer } from "../../src/memorial/public-renderer.tsx";
+import { RenderPool } from "../../src/memorial/render-pool.ts";
 import { parseSearchParams } from "../../src/memorial/presenters/index.ts";
 import type { PageKind } from "../../src/memorial/render.tsx";
 import { PublicFacetIndex } from "../../src/memorial/facet-index.ts";
@@ -151,5 +153,35 @@ for (const dialect of ["sqlite", "postgres"] as const)
       const answered = await Promise.all(inFlight);
       assert.ok(answered.some((a) => a.status === 200), "some were built before the change");
       assert.equal((await get(path)).status, 404, "what is asked after the change is not an old page from the cache");
+    });
+
+    test("a thread that dies fails only its own requests and is replaced; threads that keep dying leave pages to the main thread", async () => {
+      const errors: string[] = [];
+      const pool = new RenderPool(app.deps.store, 1, localRenderer(app.deps.store, vaultEvidence(app.deps.store)), (m) => errors.push(m));
+      const threads = (): Worker[] => (pool as unknown as { slots: { worker: Worker }[] }).slots.map((s) => s.worker);
+      try {
+        const person = planted.victim;
+        const page = async (): Promise<string> => {
+          const r = await pool.page("en", "person", person.id, 0, "token");
+          assert.equal(r.kind, "html");
+          return asText(r.kind === "html" ? r.html : "");
+        };
+        const first = await page();
+        assert.ok(first.includes(person.name));
+        for (let death = 1; death <= 3; death++) {
+          const [worker] = threads();
+          assert.ok(worker, `a thread before death ${death}`);
+          // One request in the thread when it dies: that request fails, the next is answered all the same.
+          const lost = pool.page("en", "person", person.id, 0, "token");
+          await worker.terminate();
+          await assert.rejects(lost, /render thread stopped/);
+          assert.equal(await page(), first, `answered after death ${death}`);
+        }
+        assert.equal(threads().length, 0, "no thread is started after three deaths in a minute");
+        assert.equal(errors.length, 3);
+        assert.match(errors[2]!, /built in the main thread/);
+      } finally {
+        await pool.close();
+      }
     });
   });
