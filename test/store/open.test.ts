@@ -44,4 +44,15 @@ forEachStore("statements reused across queries", (fixture) => {
     await sql`drop table stmt_probe`.execute(store.db);
   });
 
+  test("more distinct queries than are kept all answer right, before and after the oldest are dropped", async () => {
+    const { store } = fixture();
+    await sql`create table stmt_many (a integer)`.execute(store.db);
+    const t = store.db.withTables<{ stmt_many: { a: number } }>();
+    await t.insertInto("stmt_many").values([{ a: 1 }, { a: 2 }, { a: 3 }]).execute();
+    // Each limit is its own SQL text (a literal, not a parameter), so each is its own statement.
+    const ask = async (n: number): Promise<number> => (await t.selectFrom("stmt_many").select(sql<number>`count(*) + ${sql.lit(n)}`.as("c")).executeTakeFirstOrThrow()).c;
+    for (let round = 0; round < 2; round++) for (let n = 0; n < 1_200; n += 1) assert.equal(Number(await ask(n)), 3 + n);
+    await sql`drop table stmt_many`.execute(store.db);
+  });
+
 });
