@@ -113,14 +113,16 @@ function openSqlite(dataDir: string): { db: Kysely<CoreTables>; raw: BetterSqlit
 }
 
 const STATEMENTS_KEPT = 1000;
-const CACHED = /^\s*(select|insert|update|delete|with)\b/i;
+/** Queries, row changes and transaction control; anything else may change the schema. */
+const CACHED = /^\s*(select|insert|update|delete|with|begin|commit|end|rollback|savepoint|release)\b/i;
 
 /**
  * The query builder prepares every statement anew, and preparing is a third
- * of what a small indexed query costs. Queries and row changes are kept by
- * their SQL text (least recently used dropped first); one still being iterated
- * is never handed out twice. Any other statement (a migration's DDL) empties
- * the cache, so no statement outlives the schema it was prepared against.
+ * of what a small indexed query costs. Queries, row changes and transaction
+ * control are kept by their SQL text (least recently used dropped first); one
+ * still being iterated is never handed out twice. Any other statement (a
+ * migration's DDL) empties the cache, so no statement outlives the schema it
+ * was prepared against.
  */
 function statementCache(raw: BetterSqlite3.Database): { prepare(sql: string): BetterSqlite3.Statement; close(): void } {
   const kept = new Map<string, BetterSqlite3.Statement>();
