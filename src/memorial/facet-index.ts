@@ -1,4 +1,4 @@
-import { AGE_BANDS, FACETS, type Facet, type FacetFilter } from "./presenters/facets.ts";
+import { FACETS, sortFacetCounts, type Facet, type FacetFilter } from "./presenters/facets.ts";
 import type { MemorialDb } from "./schema.ts";
 
 /**
@@ -47,8 +47,7 @@ export class PublicFacetIndex {
     for (const id of new Set(ids)) for (const v of this.people.get(id) ?? []) tally.set(v, (tally.get(v) ?? 0) + 1);
     const out: FacetCounts = { year: [], province: [], prison: [], charge: [], age: [], sex: [] };
     for (const [v, n] of tally) out[this.values[v]!.facet].push({ value: this.values[v]!.value, n });
-    for (const f of FACETS) out[f].sort((a, b) => (f === "year" || f === "age" ? order(f, a.value) - order(f, b.value) : b.n - a.n || a.value.localeCompare(b.value)));
-    return out;
+    return sortFacetCounts(out);
   }
 
   /** The people (in their order) having every facet value of the filter. */
@@ -126,8 +125,4 @@ export class PublicFacetIndex {
     if (!list) this.people.set(r.person_id, [v]);
     else if (!list.includes(v)) list.push(v);
   }
-}
-
-function order(f: Facet, v: string): number {
-  return f === "age" ? AGE_BANDS.indexOf(v as (typeof AGE_BANDS)[number]) : Number(v);
 }

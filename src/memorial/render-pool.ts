@@ -85,8 +85,7 @@ export class RenderPool implements PublicRenderer {
     // Threads share the database with the main thread (SQLite in WAL mode has many readers; PostgreSQL a pool each).
     const worker = new Worker(BOOT, { workerData: { store: this.store.options } });
     const slot: Slot = { worker, inFlight: new Map() };
-    worker.on("message", (m: RenderReply | { ready: true }) => {
-      if (!("id" in m)) return;
+    worker.on("message", (m: RenderReply) => {
       const waiting = slot.inFlight.get(m.id);
       if (!waiting) return;
       slot.inFlight.delete(m.id);

@@ -49,4 +49,3 @@ port.on("message", (m: RenderMessage) => {
     (e: unknown) => port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies RenderReply),
   );
 });
-port.postMessage({ ready: true });

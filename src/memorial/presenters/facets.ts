@@ -152,6 +152,11 @@ export async function facetCounts(db: MemorialDb, scope: { ids: string[] } | { f
   const rows = await q.groupBy(["facet", "value"]).execute();
   const out = emptyCounts();
   for (const r of rows) if ((FACETS as readonly string[]).includes(r.facet)) out[r.facet as Facet].push({ value: r.value, n: Number(r.n) });
+  return sortFacetCounts(out);
+}
+
+/** Facet values as the search page lists them: years and ages in order, the rest most frequent first. */
+export function sortFacetCounts(out: Record<Facet, { value: string; n: number }[]>): Record<Facet, { value: string; n: number }[]> {
   for (const f of FACETS) out[f].sort((a, b) => (f === "year" || f === "age" ? order(f, a.value) - order(f, b.value) : b.n - a.n || a.value.localeCompare(b.value)));
   return out;
 }
