@@ -30,6 +30,11 @@ export interface PublicRenderer {
   search(lang: Lang, params: SearchParams): Promise<string | Uint8Array>;
   /** The records, moderation or vocabularies changed: derived data held in memory is read again. */
   changed(): void;
+  /**
+   * Reads what searches are answered from (the public name and facet
+   * indexes, a few seconds at 100,000 people) before any visitor waits for it.
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,9 @@ export function localRenderer(store: Store, evidence: EvidencePort): PublicRende
       indexes.others.invalidate();
       indexes.facets.invalidate();
       forgetTerms(store);
+    },
+    async warm() {
+      await Promise.all([indexes.people.ready(), indexes.others.ready(), indexes.facets.ready()]);
     },
     async close() {},
   };

@@ -10,7 +10,9 @@ import type { RenderMessage, RenderReply, RenderTask } from "./render-thread.ts"
  * Public pages built in worker threads, one per core: a Node.js process
  * renders on one core only, and a page built from the database costs about a
  * millisecond, so one thread caps the memorial near a thousand uncached pages
- * a second. Each request goes to the thread with the fewest in flight. A
+ * a second. Each request goes to the thread with the fewest in flight, among
+ * those that have read their indexes (a new thread takes a few seconds at
+ * 100,000 people, and a request sent to it would wait that long). A
  * thread that dies fails only its own requests and is replaced; if threads
  * keep dying, pages are built in the main thread instead (`fallback`).
  */
@@ -22,6 +24,9 @@ const MAX_DEATHS = 3;
 interface Slot {
   worker: Worker;
   inFlight: Map<number, { resolve: (r: Rendered) => void; reject: (e: Error) => void }>;
+  /** The thread has read its indexes. */
+  ready: boolean;
+  warmed: Promise<void>;
 }
 
 type Task = RenderTask extends infer T ? (T extends RenderTask ? Omit<T, "id"> : never) : never;
@@ -29,6 +34,8 @@ type Task = RenderTask extends infer T ? (T extends RenderTask ? Omit<T, "id"> :
 export class RenderPool implements PublicRenderer {
   private readonly slots: Slot[] = [];
   private nextId = 1;
+  /** Where the search for a thread starts, so that equally busy threads take turns. */
+  private turn = 0;
   private deaths: number[] = [];
   private closed = false;
 
@@ -56,6 +63,11 @@ export class RenderPool implements PublicRenderer {
     this.fallback.changed();
   }
 
+  /** Resolves when every thread has read its indexes (threads warm themselves as they start). */
+  async warm(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.warmed));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
@@ -65,7 +77,12 @@ export class RenderPool implements PublicRenderer {
   private run(task: Task): Promise<Rendered> {
     if (this.slots.length < this.size && !this.closed && !this.givenUp()) this.spawn();
     let slot: Slot | undefined;
-    for (const s of this.slots) if (!slot || s.inFlight.size < slot.inFlight.size) slot = s;
+    const n = this.slots.length;
+    const start = n ? this.turn++ % n : 0;
+    for (let i = 0; i < n; i++) {
+      const s = this.slots[(start + i) % n]!;
+      if (!slot || (s.ready && !slot.ready) || (s.ready === slot.ready && s.inFlight.size < slot.inFlight.size)) slot = s;
+    }
     if (!slot) return task.op === "page" ? this.fallback.page(task.lang, task.kind, task.pageId, task.page, task.token) : this.fallback.search(task.lang, task.params).then((html) => ({ kind: "html", html }));
     const id = this.nextId++;
     const target = slot;
@@ -84,8 +101,14 @@ export class RenderPool implements PublicRenderer {
   private spawn(): void {
     // Threads share the database with the main thread (SQLite in WAL mode has many readers; PostgreSQL a pool each).
     const worker = new Worker(BOOT, { workerData: { store: this.store.options } });
-    const slot: Slot = { worker, inFlight: new Map() };
+    let warmed!: () => void;
+    const slot: Slot = { worker, inFlight: new Map(), ready: false, warmed: new Promise((r) => (warmed = r)) };
     worker.on("message", (m: RenderReply) => {
+      if ("op" in m) {
+        slot.ready = true;
+        warmed();
+        return;
+      }
       const waiting = slot.inFlight.get(m.id);
       if (!waiting) return;
       slot.inFlight.delete(m.id);
@@ -98,6 +121,7 @@ export class RenderPool implements PublicRenderer {
       this.slots.splice(i, 1);
       for (const w of slot.inFlight.values()) w.reject(new Error(`memorial render thread stopped: ${why}`));
       slot.inFlight.clear();
+      warmed();
       if (this.closed) return;
       this.deaths.push(Date.now());
       this.onThreadError(`a memorial render thread stopped (${why})${this.givenUp() ? "; pages are now built in the main thread" : ""}`);

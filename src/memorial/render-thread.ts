@@ -18,7 +18,7 @@ export type RenderTask =
   | { id: number; op: "page"; lang: Lang; kind: PageKind; pageId: string | undefined; page: number; token: string }
   | { id: number; op: "search"; lang: Lang; params: SearchParams };
 export type RenderMessage = RenderTask | { op: "changed" };
-export type RenderReply = { id: number; ok: true; rendered: Rendered } | { id: number; ok: false; message: string };
+export type RenderReply = { id: number; ok: true; rendered: Rendered } | { id: number; ok: false; message: string } | { op: "ready" };
 
 // The same message catalogues, assets and extensions as the server: the pages must read alike.
 await import("../server/routes.ts");
@@ -49,3 +49,10 @@ port.on("message", (m: RenderMessage) => {
     (e: unknown) => port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies RenderReply),
   );
 });
+
+// Searches are answered from indexes read at start, not on the first visitor's search;
+// until then the pool sends requests to threads that are ready, if any.
+void renderer
+  .warm()
+  .catch(() => {})
+  .then(() => port.postMessage({ op: "ready" } satisfies RenderReply));

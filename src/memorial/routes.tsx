@@ -50,6 +50,8 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const local = localRenderer(store, evidence);
   const renderer: PublicRenderer = config.memorialThreads > 0 && !opts.evidence ? new RenderPool(store, config.memorialThreads, local, (m) => app.log.error(m)) : local;
   app.addHook("onClose", () => renderer.close());
+  // Indexes are read now, so that the first visitor's search does not wait seconds; a failure shows again on that search.
+  renderer.warm().catch(() => {});
   // Pages built while a change was being noticed may hold what the change took away: they are sent, never kept.
   let generation = 0;
   freshness.onChange(() => {

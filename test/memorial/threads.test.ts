@@ -155,6 +155,26 @@ for (const dialect of ["sqlite", "postgres"] as const)
       assert.equal((await get(path)).status, 404, "what is asked after the change is not an old page from the cache");
     });
 
+    test("threads read their indexes as they start, and equally idle threads take turns", async () => {
+      const pool = new RenderPool(app.deps.store, 2, localRenderer(app.deps.store, vaultEvidence(app.deps.store)));
+      try {
+        // Resolves only once each thread has said its name and facet indexes are read.
+        await pool.warm();
+        const slots = (pool as unknown as { slots: { worker: Worker; ready: boolean }[] }).slots;
+        assert.deepEqual(
+          slots.map((s) => s.ready),
+          [true, true],
+        );
+        const answered = slots.map(() => 0);
+        slots.forEach((s, i) => s.worker.on("message", (m: { op?: string }) => void (m.op ? 0 : answered[i]!++)));
+        // One visitor at a time: every search still reaches both threads, so neither is left cold.
+        for (let i = 0; i < 6; i++) assert.ok(asText(await pool.search("en", { q: planted.victim.name, filter: {}, page: 0 })).includes(`/people/${planted.victim.id}"`));
+        assert.deepEqual(answered, [3, 3]);
+      } finally {
+        await pool.close();
+      }
+    });
+
     test("a thread that dies fails only its own requests and is replaced; threads that keep dying leave pages to the main thread", async () => {
       const errors: string[] = [];
       const pool = new RenderPool(app.deps.store, 1, localRenderer(app.deps.store, vaultEvidence(app.deps.store)), (m) => errors.push(m));
