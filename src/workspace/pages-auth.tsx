@@ -28,6 +28,7 @@ import { isLang } from "../web/index.ts";
 import { authenticate, clearFlowCookie, clearSessionCookie, clientKey, relyingParty, safeNext, setFlowCookie, setLangCookie, setSessionCookie } from "./http.ts";
 import { messages } from "./messages.ts";
 import { Csrf, ErrorSummary, errorsByField, pageEnv, sendPage, StaffLayout, str, TextField, type FieldErrors, type PageEnv } from "./ui.tsx";
+import { QrCode } from "./qr-code.tsx";
 
 messages({
   "workspace.signIn.title": ["Sign in", "ورود"],
@@ -65,7 +66,8 @@ messages({
   "workspace.enrol.passkeyName": ["Name for this passkey (e.g. work laptop)", "نام این کلید عبور (مثلاً لپ‌تاپ کار)"],
   "workspace.enrol.passkeysOnly": ["This organisation accepts only passkeys.", "این سازمان فقط کلید عبور را می‌پذیرد."],
   "workspace.enrol.totp": ["Or use an authenticator app", "یا از برنامه احراز هویت استفاده کنید"],
-  "workspace.enrol.totpSteps": ["In your authenticator app, add an account by entering this key, then type the code it shows.", "در برنامه احراز هویت، حسابی با وارد کردن این کلید بیفزایید و کدی را که نشان می‌دهد وارد کنید."],
+  "workspace.enrol.totpSteps": ["In your authenticator app, add an account by scanning this code, or by entering the key below it, then type the code the app shows.", "در برنامه احراز هویت، با اسکن این کد یا وارد کردن کلید زیر آن حسابی بیفزایید و کدی را که برنامه نشان می‌دهد وارد کنید."],
+  "workspace.enrol.qr": ["QR code to add this account to an authenticator app", "کد QR برای افزودن این حساب به برنامه احراز هویت"],
   "workspace.enrol.key": ["Key", "کلید"],
   "workspace.enrol.uri": ["Setup address (for apps that accept it)", "نشانی تنظیم (برای برنامه‌هایی که می‌پذیرند)"],
   "workspace.enrol.confirm": ["Confirm", "تأیید"],
@@ -204,6 +206,7 @@ function EnrolPage({ env, totp, requirePasskeys, passkeys, error, reauth, bare }
                 <section class="panel">
                   <h2>{t("workspace.enrol.totp")}</h2>
                   <p>{t("workspace.enrol.totpSteps")}</p>
+                  <QrCode text={totp.uri} label={t("workspace.enrol.qr")} />
                   <p>
                     {t("workspace.enrol.key")}: <code class="secret ltr-value">{totp.secret.replace(/(.{4})/g, "$1 ").trim()}</code>
                   </p>

@@ -4,13 +4,16 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "otplib";
+import sharp from "sharp";
 import type { Browser, Page } from "playwright-core";
 import { auditSink, createUser } from "../../src/accounts/index.ts";
 import { makeCtx, SYSTEM } from "../../src/core/context.ts";
 import { createRecord } from "../../src/records/index.ts";
 import { startApp, type RunningApp } from "../helpers/app.ts";
 import { chromiumProblem, launchBrowser, newContext } from "../helpers/browser.ts";
+import { readQr } from "../helpers/qr.ts";
 import { PASSWORD } from "../helpers/staff.ts";
+
 
 /**
  * The workspace in real Chromium, with JavaScript off (Tor Browser's safest
@@ -47,6 +50,13 @@ async function signInWithPasswordAndCode(page: Page, base: string, email: string
 }
 
 async function enrolTotp(page: Page): Promise<void> {
+  // The QR code as Chromium draws it scans as the setup address the page spells out.
+  const shot = await sharp(await page.locator("svg.qr-code").screenshot()).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const scanned = readQr(new Uint8ClampedArray(shot.data.buffer, shot.data.byteOffset, shot.data.length), shot.info.width, shot.info.height);
+  const uri = (await page.textContent("details code"))!;
+  assert.match(uri, /^otpauth:\/\/totp\//);
+  assert.equal(scanned?.data, uri);
+  await page.screenshot({ path: join(SCREENS, "enrol-totp.png"), fullPage: true });
   const secret = (await page.textContent("code.secret"))!.replace(/\s/g, "");
   await page.fill("#f-code", await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
   await page.click('form[action="/workspace/enrol/totp"] button[type="submit"]');
