@@ -108,7 +108,7 @@ export function register(program: Command): void {
     .addOption(new Option("--limit <n>", "how many").argParser(Number).default(20))
     .action(async (o: Common & { limit: number }) => {
       await withVault(o, async (_v, ctx) => {
-        const list = await listCaptureRequests(ctx, { limit: o.limit });
+        const list = (await listCaptureRequests(ctx, { limit: o.limit })).captures;
         out(o.json, list, list.map((c) => `${c.id} ${c.status.padEnd(8)} ${c.url}${c.itemId ? ` → ${c.itemId}` : ""}${c.error ? ` (${c.error})` : ""}`).join("\n") || "no capture requests");
       });
     });

@@ -32,7 +32,7 @@ import {
 import type { CustodyEvent, Item } from "./custody.ts";
 import { DEFAULT_UPLOAD_MAX, readUpload, uploadMultipartOptions } from "./http/upload.ts";
 import { defaultOriginFor } from "./routes.ts";
-import { addEvidence, checkEvidenceInput, evidenceOf, exportEvidence, getCaptureRequest, getEvidence, linkEvidence, listCaptureRequests, listEvidence, requestCapture, vaultFor, type CaptureRequest, type EvidenceInput, type EvidenceView } from "./use-cases.ts";
+import { addEvidence, checkEvidenceInput, evidenceOf, exportEvidence, getCaptureRequest, getEvidence, linkEvidence, listCaptureRequests, listEvidence, requestCapture, vaultFor, CAPTURE_STATUSES, type CaptureRequest, type CaptureStatus, type EvidenceInput, type EvidenceView } from "./use-cases.ts";
 import type { Vault } from "./vault.ts";
 
 /** Where the vault's staff pages live. */
@@ -48,6 +48,13 @@ messages({
   "vault.items.none": ["No evidence in the vault yet.", "هنوز شاهدی در گنجینه نیست."],
   "vault.captures": ["Recent capture requests", "درخواست‌های برداشت تازه"],
   "vault.captures.none": ["No capture requested yet.", "هنوز برداشتی درخواست نشده است."],
+  "vault.captures.all": ["All capture requests", "همه‌ی درخواست‌های برداشت"],
+  "vault.captures.title": ["Capture requests", "درخواست‌های برداشت"],
+  "vault.captures.any": ["any status", "هر وضعیتی"],
+  "vault.captures.show": ["Show", "نمایش"],
+  "vault.captures.noneWith": ["No capture request has this status.", "هیچ درخواست برداشتی این وضعیت را ندارد."],
+  "vault.captures.newest": ["Newest requests", "تازه‌ترین درخواست‌ها"],
+  "vault.captures.older": ["Older requests", "درخواست‌های قدیمی‌تر"],
   "vault.col.item": ["Item", "مورد"],
   "vault.col.kind": ["Kind", "نوع"],
   "vault.col.sha256": ["Original (SHA-256)", "اصل (SHA-256)"],
@@ -221,6 +228,83 @@ const isFormError = (err: unknown): err is VigilError => err instanceof VigilErr
 // ---------------------------------------------------------------------------
 // Pages
 
+/** Capture requests as a table: address, status, when, attempts, problem, and the item kept. */
+function CaptureTable({ env, captures }: { env: PageEnv; captures: CaptureRequest[] }) {
+  const { t, lang } = env;
+  return (
+    <div class="table-wrap">
+      <table class="vault-captures">
+        <thead>
+          <tr>
+            <th scope="col">{t("vault.col.url")}</th>
+            <th scope="col">{t("vault.col.status")}</th>
+            <th scope="col">{t("vault.col.requested")}</th>
+            <th scope="col">{t("vault.col.attempts")}</th>
+            <th scope="col">{t("vault.col.error")}</th>
+            <th scope="col">{t("vault.col.item")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {captures.map((c) => (
+            <tr>
+              <td class="small">
+                <span class="ltr-value">{c.url}</span> · <a href={`${BASE}/captures/${c.id}`}>{t("vault.capture.open")}</a>
+              </td>
+              <td>
+                <StatusBadge env={env} status={c.status} />
+              </td>
+              <td>{when(lang, c.requestedAt)}</td>
+              <td>{num(lang, c.attempts)}</td>
+              <td class="small">{c.error ?? (c.flags.length ? c.flags.join(", ") : "")}</td>
+              <td>{c.itemId ? <a href={`${BASE}/items/${c.itemId}`}>{c.itemId}</a> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Every capture request, newest first, a page at a time, with one status shown if asked. */
+function CapturesPage({ env, captures, next, first, status }: { env: PageEnv; captures: CaptureRequest[]; next: string | null; first: boolean; status: CaptureStatus | undefined }) {
+  const { t } = env;
+  const query = (extra: Record<string, string>): string => {
+    const q = new URLSearchParams({ ...(status ? { status } : {}), ...extra }).toString();
+    return q ? `?${q}` : "";
+  };
+  return (
+    <StaffLayout env={env} title={t("vault.captures.title")} section="vault">
+      <p>
+        <a href={`${BASE}/`}>{t("vault.title")}</a>
+      </p>
+      <h1>{t("vault.captures.title")}</h1>
+      <form method="get" action={`${BASE}/captures`} class="search-form capture-filter">
+        <label for="f-status">{t("vault.col.status")}</label>
+        <select id="f-status" name="status">
+          <option value="" selected={!status}>
+            {t("vault.captures.any")}
+          </option>
+          {CAPTURE_STATUSES.map((s) => (
+            <option value={s} selected={s === status}>
+              {t(`vault.status.${s}`)}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="secondary">
+          {t("vault.captures.show")}
+        </button>
+      </form>
+      {captures.length === 0 ? <p>{t(status ? "vault.captures.noneWith" : "vault.captures.none")}</p> : <CaptureTable env={env} captures={captures} />}
+      {(next || !first) && (
+        <p class="pagination row">
+          {!first && <a href={`${BASE}/captures${query({})}`}>{t("vault.captures.newest")}</a>}
+          {next && <a href={`${BASE}/captures${query({ before: next })}`}>{t("vault.captures.older")}</a>}
+        </p>
+      )}
+    </StaffLayout>
+  );
+}
+
 function SectionPage({ env, items, next, first, labels, captures, notice }: { env: PageEnv; items: Item[]; next: string | null; first: boolean; labels: Map<string, { label: string; labelFa: string }>; captures: CaptureRequest[]; notice?: { kind: "ok"; text: string } | undefined }) {
   const { t, lang } = env;
   return (
@@ -289,41 +373,11 @@ function SectionPage({ env, items, next, first, labels, captures, notice }: { en
           {next && <a href={`${BASE}/?before=${encodeURIComponent(next)}`}>{t("vault.next")}</a>}
         </p>
       )}
-      <h2>{t("vault.captures")}</h2>
-      {captures.length === 0 ? (
-        <p>{t("vault.captures.none")}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="vault-captures">
-            <thead>
-              <tr>
-                <th scope="col">{t("vault.col.url")}</th>
-                <th scope="col">{t("vault.col.status")}</th>
-                <th scope="col">{t("vault.col.requested")}</th>
-                <th scope="col">{t("vault.col.attempts")}</th>
-                <th scope="col">{t("vault.col.error")}</th>
-                <th scope="col">{t("vault.col.item")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {captures.map((c) => (
-                <tr>
-                  <td class="small">
-                    <span class="ltr-value">{c.url}</span> · <a href={`${BASE}/captures/${c.id}`}>{t("vault.capture.open")}</a>
-                  </td>
-                  <td>
-                    <StatusBadge env={env} status={c.status} />
-                  </td>
-                  <td>{when(lang, c.requestedAt)}</td>
-                  <td>{num(lang, c.attempts)}</td>
-                  <td class="small">{c.error ?? (c.flags.length ? c.flags.join(", ") : "")}</td>
-                  <td>{c.itemId ? <a href={`${BASE}/items/${c.itemId}`}>{c.itemId}</a> : null}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <div class="row spread">
+        <h2>{t("vault.captures")}</h2>
+        <a href={`${BASE}/captures`}>{t("vault.captures.all")}</a>
+      </div>
+      {captures.length === 0 ? <p>{t("vault.captures.none")}</p> : <CaptureTable env={env} captures={captures} />}
     </StaffLayout>
   );
 }
@@ -750,7 +804,7 @@ export const vaultPages = withStaff(async (app: FastifyInstance) => {
     const vault = await vaultOf(req);
     const before = str(req.query, "before");
     const page = await listEvidence(ctx, vault, { limit: 25, ...(before ? { before } : {}) });
-    const captures = await listCaptureRequests(ctx, { limit: 20 });
+    const { captures } = await listCaptureRequests(ctx, { limit: 20 });
     const labels = await sourceLabels(
       ctx,
       page.items.flatMap((i) => i.sourceIds),
@@ -832,6 +886,18 @@ export const vaultPages = withStaff(async (app: FastifyInstance) => {
       const env = await pageEnv(req, reply);
       return sendPage(reply, <CaptureForm env={env} values={values} errors={fieldErrors(err)} />, err.status);
     }
+  });
+
+  app.get(`${BASE}/captures`, async (req, reply) => {
+    const { ctx } = await authenticate(req);
+    authorize(ctx.actor, "vault.read");
+    const asked = str(req.query, "status");
+    // An unknown status is shown as no filter, not as an error page: it can only come from an edited address.
+    const status = CAPTURE_STATUSES.find((s) => s === asked);
+    const before = str(req.query, "before");
+    const page = await listCaptureRequests(ctx, { limit: 50, ...(before ? { before } : {}), ...(status ? { status } : {}) });
+    const env = await pageEnv(req, reply);
+    return sendPage(reply, <CapturesPage env={env} captures={page.captures} next={page.next} first={!before} status={status} />);
   });
 
   app.get(`${BASE}/captures/:id`, async (req, reply) => {

@@ -309,8 +309,27 @@ export async function getCaptureRequest(ctx: Ctx, id: string): Promise<CaptureRe
 }
 
 /** Recent capture requests, newest first. */
-export async function listCaptureRequests(ctx: Ctx, opts: { limit?: number } = {}): Promise<CaptureRequest[]> {
+export const CAPTURE_STATUSES: readonly CaptureStatus[] = ["queued", "running", "retrying", "done", "flagged", "failed"];
+
+/**
+ * Capture requests, newest first, a page at a time: `before` is the last
+ * request of the page before (`next`), `status` keeps one status only (the
+ * failed ones, say, to try again).
+ */
+export async function listCaptureRequests(ctx: Ctx, opts: { limit?: number; before?: string; status?: CaptureStatus } = {}): Promise<{ captures: CaptureRequest[]; next: string | null }> {
   authorize(ctx.actor, "vault.read");
-  const rows = await vaultDb(ctx.db).selectFrom("vault_captures").selectAll().orderBy("requested_at", "desc").limit(Math.min(opts.limit ?? 50, 500)).execute();
-  return rows.map(captureFromRow);
+  const db = vaultDb(ctx.db);
+  const limit = Math.min(Math.max(Math.floor(opts.limit ?? 50), 1), 500);
+  let q = db.selectFrom("vault_captures").selectAll();
+  if (opts.status) q = q.where("status", "=", opts.status);
+  if (opts.before) {
+    const before = opts.before;
+    const last = await db.selectFrom("vault_captures").select("requested_at").where("id", "=", before).executeTakeFirst();
+    if (!last) throw new VigilError("validation", `there is no capture request ${before} to list from`, { where: { field: "before" } });
+    // Requests made in the same millisecond are told apart by id, so none is skipped or shown twice.
+    q = q.where((eb) => eb.or([eb("requested_at", "<", last.requested_at), eb.and([eb("requested_at", "=", last.requested_at), eb("id", "<", before)])]));
+  }
+  const rows = await q.orderBy("requested_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
+  const shown = rows.slice(0, limit);
+  return { captures: shown.map(captureFromRow), next: rows.length > limit ? shown[shown.length - 1]!.id : null };
 }

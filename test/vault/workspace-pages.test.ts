@@ -295,3 +295,62 @@ test("the Source's record page lists its vault evidence, linking to the items", 
   assert.match(fa.text, /شواهد در گنجینه/);
   await viewer.post("/workspace/lang", { lang: "en", next: "/workspace/" });
 });
+
+test("every capture request can be reached: newest first a page at a time, none twice, and by status", async () => {
+  // Rows written as the worker leaves them (no jobs: nothing here may be fetched), in a year after every other request.
+  const mine = Array.from({ length: 63 }, (_, i) => ({
+    id: `job_listtest${String(i).padStart(4, "0")}`,
+    url: `https://example.org/list-test/${i}`,
+    options: "{}",
+    status: i % 3 === 0 ? "failed" : "done",
+    requested_by: "system:test",
+    // Two requests in each millisecond: told apart by id.
+    requested_at: new Date(Date.UTC(2031, 0, 1) + Math.floor(i / 2)).toISOString(),
+    updated_at: new Date(Date.UTC(2031, 0, 1)).toISOString(),
+    attempts: 1,
+    item_id: null,
+    source_id: null,
+    flags: "[]",
+    error: i % 3 === 0 ? "the page answered 404" : null,
+  }));
+  await app.deps.store.db.withTables<{ vault_captures: (typeof mine)[number] }>().insertInto("vault_captures").values(mine).execute();
+  const newestFirst = mine.map((r) => r.id).reverse();
+
+  const section = doc((await viewer.get(`${BASE}/`)).text);
+  assert.equal(section.querySelector(`a[href="${BASE}/captures"]`)?.textContent, "All capture requests");
+
+  /** Follows "Older requests" from a first address; the capture ids in the order shown. */
+  const walk = async (first: string): Promise<{ ids: string[]; pages: number; failedOnly: boolean }> => {
+    const ids: string[] = [];
+    let failedOnly = true;
+    let pages = 0;
+    for (let path: string | undefined = first; path; pages++) {
+      const r = await viewer.get(path);
+      assert.equal(r.status, 200, r.text.slice(0, 300));
+      const page = doc(r.text);
+      for (const row of page.querySelectorAll("table.vault-captures tbody tr")) {
+        ids.push(row.querySelector(`a[href^="${BASE}/captures/"]`)!.getAttribute("href")!.slice(`${BASE}/captures/`.length));
+        failedOnly &&= row.querySelector(".badge")?.textContent === "failed";
+      }
+      path = [...page.querySelectorAll(".pagination a")].find((a) => a.textContent === "Older requests")?.getAttribute("href") ?? undefined;
+      assert.ok(pages < 10, "the pages end");
+    }
+    return { ids, pages, failedOnly };
+  };
+  const all = await walk(`${BASE}/captures`);
+  assert.deepEqual(all.ids.slice(0, mine.length), newestFirst, "the newest first, each once, across pages of 50");
+  assert.equal(new Set(all.ids).size, all.ids.length, "no request shown twice");
+  assert.ok(all.pages >= 2);
+
+  const failed = await walk(`${BASE}/captures?status=failed`);
+  assert.ok(failed.failedOnly, "only failed requests");
+  assert.deepEqual(
+    failed.ids.filter((id) => id.startsWith("job_listtest")),
+    newestFirst.filter((id) => Number(id.slice(-4)) % 3 === 0),
+  );
+
+  // A cursor that names no request is refused as such, not read as the start.
+  const bad = await viewer.get(`${BASE}/captures?before=job_nothing`);
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /no capture request job_nothing/);
+});

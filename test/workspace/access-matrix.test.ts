@@ -38,6 +38,7 @@ const RULES: Record<string, Rule> = {
   "POST /workspace/vault/items": { allow: ED },
   "GET /workspace/vault/capture": { allow: ED },
   "POST /workspace/vault/captures": { allow: ED },
+  "GET /workspace/vault/captures": { allow: ALL },
   "GET /workspace/vault/captures/:id": { allow: ALL },
   "GET /workspace/vault/items/:id": { allow: ALL },
   "GET /workspace/vault/items/:id/receipt.json": { allow: ALL },

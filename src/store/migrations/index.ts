@@ -5,6 +5,7 @@ import * as m0100 from "./0100-accounts.ts";
 import * as m0200 from "./0200-lists.ts";
 import * as m0300 from "./0300-estimate.ts";
 import * as m0400 from "./0400-vault.ts";
+import * as m0401 from "./0401-vault-capture-list.ts";
 import * as m0500 from "./0500-memorial.ts";
 import * as m0600 from "./0600-monitor.ts";
 import * as m0601 from "./0601-monitor-triage.ts";
@@ -23,6 +24,7 @@ export const migrations: Record<string, MigrationModule> = {
   "0200-lists": m0200,
   "0300-estimate": m0300,
   "0400-vault": m0400,
+  "0401-vault-capture-list": m0401,
   "0500-memorial": m0500,
   "0600-monitor": m0600,
   "0601-monitor-triage": m0601,
