@@ -12,7 +12,7 @@ import { checkLiveness } from "./liveness.ts";
 import { rotateLogKey } from "./keys.ts";
 import { checkVault } from "./db/check.ts";
 import { defaultOriginFor } from "./routes.ts";
-import { addEvidenceFile, exportEvidence, linkEvidence, listCaptureRequests, requestCapture } from "./use-cases.ts";
+import { addEvidenceFile, CAPTURE_STATUSES, exportEvidence, linkEvidence, listCaptureRequests, requestCapture, type CaptureStatus } from "./use-cases.ts";
 
 interface Common {
   data?: string;
@@ -105,10 +105,12 @@ export function register(program: Command): void {
     });
 
   common(vault.command("captures").description("list capture requests handed to the worker, newest first"))
-    .addOption(new Option("--limit <n>", "how many").argParser(Number).default(20))
-    .action(async (o: Common & { limit: number }) => {
+    .addOption(new Option("--limit <n>", "how many (at most 500)").argParser(Number).default(20))
+    .addOption(new Option("--status <status>", "only requests of this status").choices([...CAPTURE_STATUSES]))
+    .option("--before <id>", "the requests older than this one (the last id of the previous list)")
+    .action(async (o: Common & { limit: number; status?: CaptureStatus; before?: string }) => {
       await withVault(o, async (_v, ctx) => {
-        const list = (await listCaptureRequests(ctx, { limit: o.limit })).captures;
+        const list = (await listCaptureRequests(ctx, { limit: o.limit, ...(o.status ? { status: o.status } : {}), ...(o.before ? { before: o.before } : {}) })).captures;
         out(o.json, list, list.map((c) => `${c.id} ${c.status.padEnd(8)} ${c.url}${c.itemId ? ` → ${c.itemId}` : ""}${c.error ? ` (${c.error})` : ""}`).join("\n") || "no capture requests");
       });
     });

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openStore } from "../../src/store/index.ts";
 import { noChromium, tempDir } from "./helpers.ts";
 import { startFixtureServer } from "./fixture-server.ts";
 
@@ -69,6 +70,29 @@ test("CLI: a loopback page is captured (rendered), exported, verified offline, a
     assert.ok(rep.failures.some((f) => new RegExp(`items/${r.item.id}/blobs/[0-9a-f]{64}: content changed`).test(f)), rep.failures.join("\n"));
     const log = await vigil(["vault", "log", "--item", r.item.id, "--data", "d"], t.dir);
     assert.match(log.stdout, /c2sp\.org\/tlog-proof@v1/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("CLI: capture requests are listed newest first, by status, and from where the last list ended", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore({ dataDir: join(t.dir, "d") });
+    const rows = Array.from({ length: 5 }, (_, i) => ({ id: `job_cli${i}`, url: `https://example.org/${i}`, options: "{}", status: i % 2 ? "failed" : "done", requested_by: "system:test", requested_at: new Date(Date.UTC(2030, 0, 1, 0, i)).toISOString(), updated_at: new Date(Date.UTC(2030, 0, 1)).toISOString(), attempts: 1, item_id: null, source_id: null, flags: "[]", error: i % 2 ? "the page answered 404" : null }));
+    await store.db.withTables<{ vault_captures: (typeof rows)[number] }>().insertInto("vault_captures").values(rows).execute();
+    await store.close();
+    const ids = async (...args: string[]): Promise<string[]> => {
+      const r = await vigil(["vault", "captures", "--data", "d", "--json", ...args], t.dir);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { id: string }[]).map((c) => c.id);
+    };
+    assert.deepEqual(await ids(), ["job_cli4", "job_cli3", "job_cli2", "job_cli1", "job_cli0"]);
+    assert.deepEqual(await ids("--status", "failed"), ["job_cli3", "job_cli1"]);
+    assert.deepEqual(await ids("--limit", "2", "--before", "job_cli3"), ["job_cli2", "job_cli1"]);
+    const unknown = await vigil(["vault", "captures", "--data", "d", "--status", "lost"], t.dir);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /lost/);
   } finally {
     t.cleanup();
   }
