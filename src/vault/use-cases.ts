@@ -308,7 +308,7 @@ export async function getCaptureRequest(ctx: Ctx, id: string): Promise<CaptureRe
   return captureFromRow(row);
 }
 
-/** Recent capture requests, newest first. */
+/** Every status a capture request can have, in the order of its life. */
 export const CAPTURE_STATUSES: readonly CaptureStatus[] = ["queued", "running", "retrying", "done", "flagged", "failed"];
 
 /**
@@ -319,7 +319,7 @@ export const CAPTURE_STATUSES: readonly CaptureStatus[] = ["queued", "running", 
 export async function listCaptureRequests(ctx: Ctx, opts: { limit?: number; before?: string; status?: CaptureStatus } = {}): Promise<{ captures: CaptureRequest[]; next: string | null }> {
   authorize(ctx.actor, "vault.read");
   const db = vaultDb(ctx.db);
-  const limit = Math.min(Math.max(Math.floor(opts.limit ?? 50), 1), 500);
+  const limit = Number.isFinite(opts.limit) ? Math.min(Math.max(Math.floor(opts.limit!), 1), 500) : 50;
   let q = db.selectFrom("vault_captures").selectAll();
   if (opts.status) q = q.where("status", "=", opts.status);
   if (opts.before) {
