@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import cliProgress from "cli-progress";
 import { loadConfig, type Config } from "../config/index.ts";
 import { makeCtx, SYSTEM, type Actor, type Ctx } from "../core/context.ts";
@@ -52,3 +52,12 @@ export function progressBar(label: string, total: number): { tick: (n?: number) 
 export function emit(json: boolean | undefined, value: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
 }
+
+/** An option's value as a whole number of at least `min`, or a clear refusal naming the option. */
+export const positiveInt =
+  (name: string, min = 1) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    return n;
+  };

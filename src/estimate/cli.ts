@@ -1,15 +1,10 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { emit, openForCommand, progressBar, withData } from "../cli/common.ts";
+import { emit, openForCommand, positiveInt, progressBar, withData } from "../cli/common.ts";
 import { validation, VigilError } from "../core/errors.ts";
 import { estimate, estimateStratified, LCMCR_DEFAULTS, loadSyntheticLists, parseCaptureCsv, parseStratifiedCsv, renderStratifiedText, renderSvg, renderText, type EstimateOptions, type PriorN } from "./index.ts";
 
-const positiveInt = (name: string, min = 1) => (v: string): number => {
-  const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
-  return n;
-};
 
 const positiveNumber = (v: string): number => {
   const n = Number(v);

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { VigilError } from "../core/errors.ts";
 import type { Ctx } from "../core/context.ts";
-import { openForCommand, withData } from "../cli/common.ts";
+import { openForCommand, positiveInt, withData } from "../cli/common.ts";
 import { Vault } from "./vault.ts";
 import { captureUrl } from "./capture/capture.ts";
 import { verifyBundle } from "./verify/verify-bundle.ts";
@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option("--source <id>", "the Source record it is evidence of (repeatable; default: the URL's web-capture Source, created if needed)", repeatable, [] as string[])
     .option("--notes <text>", "notes for the custody record")
     .option("--queue", "hand the capture to the worker (retried on network failures) instead of running it now")
-    .addOption(new Option("--timeout <seconds>", "give up after this long").argParser(Number))
+    .addOption(new Option("--timeout <seconds>", "give up after this long").argParser(positiveInt("--timeout")))
     .action(async (url: string, o: Common & { rendered?: boolean; allowPrivate?: boolean; keepFlagged?: boolean; source: string[]; notes?: string; timeout?: number; queue?: boolean }) => {
       await withVault(o, async (v, ctx) => {
         if (o.queue) {
@@ -105,7 +105,7 @@ export function register(program: Command): void {
     });
 
   common(vault.command("captures").description("list capture requests handed to the worker, newest first"))
-    .addOption(new Option("--limit <n>", "how many (at most 500)").argParser(Number).default(20))
+    .addOption(new Option("--limit <n>", "how many (at most 500)").argParser(positiveInt("--limit")).default(20))
     .addOption(new Option("--status <status>", "only requests of this status").choices([...CAPTURE_STATUSES]))
     .option("--before <id>", "the requests older than this one (the last id of the previous list)")
     .action(async (o: Common & { limit: number; status?: CaptureStatus; before?: string }) => {
@@ -136,7 +136,7 @@ export function register(program: Command): void {
 
   common(vault.command("log").description("show the signed checkpoint, an item's custody with proofs, or a consistency proof"))
     .option("--item <id>", "print the item's custody events with c2sp tlog-proof receipts")
-    .addOption(new Option("--consistency <size>", "consistency proof from an earlier tree size to now").argParser(Number))
+    .addOption(new Option("--consistency <size>", "consistency proof from an earlier tree size to now").argParser(positiveInt("--consistency", 0)))
     .action(async (o: Common & { item?: string; consistency?: number }) => {
       await withVault(o, async (v) => {
         const { note, size } = await v.currentCheckpoint();

@@ -93,6 +93,9 @@ test("CLI: capture requests are listed newest first, by status, and from where t
     const unknown = await vigil(["vault", "captures", "--data", "d", "--status", "lost"], t.dir);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /lost/);
+    const notANumber = await vigil(["vault", "captures", "--data", "d", "--limit", "ten"], t.dir);
+    assert.notEqual(notANumber.code, 0);
+    assert.match(notANumber.stderr, /--limit must be a whole number/);
   } finally {
     t.cleanup();
   }
