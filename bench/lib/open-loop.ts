@@ -18,7 +18,6 @@ export interface OpenLoopResult {
   failed: number;
   /** Latencies in ms, each from the moment the request was due. */
   p50: number;
-  p90: number;
   p99: number;
   max: number;
 }
@@ -91,7 +90,7 @@ export async function openLoop(base: string, path: () => string, o: OpenLoopOpti
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { offered: o.rate, served: (ok + failed) / ((lastDone - countFrom) / 1000), ok, failed, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies.at(-1) ?? NaN };
+  return { offered: o.rate, served: (ok + failed) / ((lastDone - countFrom) / 1000), ok, failed, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? NaN };
 }
 
 /**

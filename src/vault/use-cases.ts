@@ -197,7 +197,9 @@ export async function exportEvidence(ctx: Ctx, vault: Vault, out: string, opts: 
 
 export const CAPTURE_JOB = "vault.capture";
 
-export type CaptureStatus = "queued" | "running" | "retrying" | "done" | "flagged" | "failed";
+/** Every status a capture request can have, in the order of its life. */
+export const CAPTURE_STATUSES = ["queued", "running", "retrying", "done", "flagged", "failed"] as const;
+export type CaptureStatus = (typeof CAPTURE_STATUSES)[number];
 
 export interface CaptureRequestInput {
   url: string;
@@ -307,9 +309,6 @@ export async function getCaptureRequest(ctx: Ctx, id: string): Promise<CaptureRe
   if (!row) throw notFound("capture request", id);
   return captureFromRow(row);
 }
-
-/** Every status a capture request can have, in the order of its life. */
-export const CAPTURE_STATUSES: readonly CaptureStatus[] = ["queued", "running", "retrying", "done", "flagged", "failed"];
 
 /**
  * Capture requests, newest first, a page at a time: `before` is the last
