@@ -1,5 +1,7 @@
-import { FACETS, sortFacetCounts, type Facet, type FacetFilter } from "./presenters/facets.ts";
-import type { MemorialDb } from "./schema.ts";
+import type { FuzzyDate } from "../core/dates.ts";
+import { dateFromColumns } from "../records/index.ts";
+import { FACETS, sortFacetCounts, type Facet, type FacetFilter, type ListedAct } from "./presenters/facets.ts";
+import type { MemorialDb, MemorialSummariesTable } from "./schema.ts";
 
 /**
  * The search facets of public people (`memorial_facets`, which holds public
@@ -9,6 +11,11 @@ import type { MemorialDb } from "./schema.ts";
  * `facets_seq`; when told the records changed, this index reads that mark and
  * re-reads the facets of the people changed since, or everything after a
  * place changed (a place moves every person with an act there).
+ *
+ * Beside the facets it holds each public person's summary act
+ * (`memorial_summaries`): what a search result says happened to them, so
+ * that a page of results reads only the people themselves, through the
+ * public gate, and no act of theirs.
  */
 
 const REBUILD_OVER = 20_000;
@@ -22,6 +29,9 @@ export class PublicFacetIndex {
   private valueNo = new Map<string, number>();
   private values: { facet: Facet; value: string }[] = [];
   private people = new Map<string, number[]>();
+  private summaries = new Map<string, ListedAct>();
+  /** Dates repeat (a massacre's weeks): one object per distinct date. */
+  private dates = new Map<string, FuzzyDate | null>();
   private seq = -1;
   private stale = true;
   private built = false;
@@ -48,6 +58,17 @@ export class PublicFacetIndex {
     const out: FacetCounts = { year: [], province: [], prison: [], charge: [], age: [], sex: [] };
     for (const [v, n] of tally) out[this.values[v]!.facet].push({ value: this.values[v]!.value, n });
     return sortFacetCounts(out);
+  }
+
+  /** The summary acts of these people, for those who have one. */
+  async summariesOf(ids: readonly string[]): Promise<Map<string, ListedAct>> {
+    await this.ready();
+    const out = new Map<string, ListedAct>();
+    for (const id of ids) {
+      const s = this.summaries.get(id);
+      if (s) out.set(id, s);
+    }
+    return out;
   }
 
   /** The people (in their order) having every facet value of the filter. */
@@ -79,8 +100,14 @@ export class PublicFacetIndex {
       if (!types.has("place")) {
         const rows: { person_id: string; facet: string; value: string }[] = [];
         for (let i = 0; i < ids.length; i += 500) rows.push(...(await this.db.selectFrom("memorial_facets").select(["person_id", "facet", "value"]).where("person_id", "in", ids.slice(i, i + 500)).execute()));
-        for (const id of ids) this.people.delete(id);
+        const summaries: MemorialSummariesTable[] = [];
+        for (let i = 0; i < ids.length; i += 500) summaries.push(...(await this.db.selectFrom("memorial_summaries").selectAll().where("person_id", "in", ids.slice(i, i + 500)).execute()));
+        for (const id of ids) {
+          this.people.delete(id);
+          this.summaries.delete(id);
+        }
         for (const r of rows) this.add(r);
+        for (const r of summaries) this.addSummary(r);
         this.seq = seq;
         return;
       }
@@ -90,6 +117,8 @@ export class PublicFacetIndex {
     this.valueNo = new Map();
     this.values = [];
     this.people = new Map();
+    this.summaries = new Map();
+    this.dates = new Map();
     let after = "";
     for (;;) {
       // Pages of whole people: a page that ends inside one person's rows leaves that person to the next page.
@@ -108,8 +137,25 @@ export class PublicFacetIndex {
       after = rows[end - 1]!.person_id;
       if (rows.length < PAGE) break;
     }
+    for (let from = ""; ; ) {
+      const rows = await this.db.selectFrom("memorial_summaries").selectAll().where("person_id", ">", from).orderBy("person_id").limit(PAGE).execute();
+      for (const r of rows) this.addSummary(r);
+      if (rows.length < PAGE) break;
+      from = rows[rows.length - 1]!.person_id;
+    }
     this.seq = seq;
     this.built = true;
+  }
+
+  private addSummary(r: MemorialSummariesTable): void {
+    const key = `${r.date_text}\u0000${r.date_calendar}\u0000${r.date_precision}\u0000${r.date_value}\u0000${r.date_earliest}\u0000${r.date_latest}`;
+    let date = this.dates.get(key);
+    if (date === undefined) {
+      date = dateFromColumns(r);
+      if (date) Object.freeze(date);
+      this.dates.set(key, date);
+    }
+    this.summaries.set(r.person_id, { term: r.term, date, placeId: r.place_id });
   }
 
   private add(r: { person_id: string; facet: string; value: string }): void {

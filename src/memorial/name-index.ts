@@ -45,7 +45,6 @@ export interface NameHit {
   id: string;
   type: string;
   score: number;
-  norm: string;
 }
 
 const SPLIT = /[^\p{L}\p{N}]+/u;
@@ -381,12 +380,7 @@ export class PublicNameIndex {
       const b = cEntry[y]!;
       return cScore[y]! - cScore[x]! || (eCounts[a]! >> 8) - (eCounts[b]! >> 8) || compareNames(a, b) || (records[cRec[x]!]! < records[cRec[y]!]! ? -1 : 1);
     });
-    const hits = order2.slice(offset, offset + limit).map((i) => {
-      const e = cEntry[i]!;
-      const parts: string[] = [];
-      for (let w = eStart[e]!; w < eStart[e]! + (eCounts[e]! >> 8); w++) parts.push(this.words[flat[w]!]!);
-      return { id: records[cRec[i]!]!, type: this.recordTypes[cRec[i]!]!, score: cScore[i]!, norm: parts.join(" ") };
-    });
+    const hits = order2.slice(offset, offset + limit).map((i) => ({ id: records[cRec[i]!]!, type: this.recordTypes[cRec[i]!]!, score: cScore[i]! }));
     return { hits, total: order2.length };
   }
 

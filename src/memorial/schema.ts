@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import type { CoreTables } from "../store/index.ts";
+import type { CoreTables, DateColumns } from "../store/index.ts";
 
-/** Row types of the memorial's own tables (migration 0500). */
+/** Row types of the memorial's own tables (migrations 0500 and 0501). */
 export interface MemorialPostsTable {
   id: string;
   record_id: string;
@@ -51,6 +51,13 @@ export interface MemorialFacetsTable {
   value: string;
 }
 
+/** Each public person's summary act, derived with the facets (migration 0501). */
+export interface MemorialSummariesTable extends DateColumns {
+  person_id: string;
+  term: string;
+  place_id: string | null;
+}
+
 export interface MemorialStateTable {
   key: string;
   value: string;
@@ -62,6 +69,7 @@ export type MemorialTables = {
   memorial_testimony_files: MemorialTestimonyFilesTable;
   memorial_testimony_messages: MemorialTestimonyMessagesTable;
   memorial_facets: MemorialFacetsTable;
+  memorial_summaries: MemorialSummariesTable;
   memorial_state: MemorialStateTable;
 };
 

@@ -141,6 +141,36 @@ describe(`memorial name search [${dialect}]`, { skip: dialect === "postgres" && 
     assert.ok(!(await search(q("Mergetwo"))).people.includes(b));
   });
 
+  test("each result says what happened: the last public act of a listed kind, its date and its public place, following every change", async () => {
+    /** The text of a person's line in the results. */
+    const line = async (query: string, id: string): Promise<string> => {
+      const { body } = await search(q(query));
+      const li = [...body.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!).find((x) => x.includes(`/people/${id}`));
+      assert.ok(li, `${id} is listed for ${query}`);
+      return li.replace(/<[^>]+>/g, "");
+    };
+    const hiddenPlace = (await createRecord(ctx, { type: "place", kind: "prison", status: "published", confidentiality: "staff", synthetic: true, label: "Unnamedsite Prison" }, "test")).id;
+    const act = (term: string, date: string, placeId = prison): ClaimInput => ({ property: "act", term, placeId, date, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: source }] });
+    const id = await person([name("Summary Sarvestani"), act("arrest", "1367/01/01"), act("death_sentence", "1367/05/01"), act("execution", "1367/05/10")]);
+    const elsewhere = await person([name("Elsewhere Sarvestani"), act("execution", "1367/06/01", hiddenPlace)]);
+    await seen();
+    const first = await line("Summary Sarvestani", id);
+    assert.match(first, /execution/, "the execution sums up the story, not the arrest or the sentence before it");
+    assert.match(first, /Sample Prison/);
+    assert.match(first, /1988/, "with its date");
+    assert.doesNotMatch(await line("Kiani", ids.hiddenAct!), /execution/, "a staff-only act is not told");
+    const other = await line("Elsewhere Sarvestani", elsewhere);
+    assert.match(other, /execution/);
+    assert.doesNotMatch(other, /Unnamedsite/, "a place that is not public is not named");
+
+    const execution = await app.deps.store.db.selectFrom("claims").select(["id", "version"]).where("subject_id", "=", id).where("term", "=", "execution").executeTakeFirstOrThrow();
+    await updateClaim(ctx, execution.id, execution.version, { confidentiality: "staff" }, "protect");
+    await seen();
+    const after = await line("Summary Sarvestani", id);
+    assert.doesNotMatch(after, /execution/, "an act made staff-only is no longer told");
+    assert.match(after, /death sentence/, "the listed act before it sums up instead");
+  });
+
   test("a place's public label is found by its name; a staff place is not", async () => {
     await createRecord(ctx, { type: "place", kind: "cemetery", status: "published", confidentiality: "staff", synthetic: true, label: "Hiddenplace Cemetery", labelFa: "گورستان پنهان" }, "test");
     await seen();

@@ -1,12 +1,12 @@
 import type { ComponentChildren } from "preact";
 import { Layout, digits, num, type Lang } from "../../web/index.ts";
 import type { Links } from "../links.ts";
-import { AGE_BANDS, FACETS, type AtRiskEntry, type Facet, type PubClaim, type PubRef, type PublicStatements, type SearchParams, type SearchResult } from "../presenters/index.ts";
+import { AGE_BANDS, FACETS, type AtRiskEntry, type Facet, type ListedAct, type PubRef, type PublicStatements, type SearchParams, type SearchResult } from "../presenters/index.ts";
 import { Cites, DateText, Label, Pager, RecordLink, Site, SourceList, Text, type PageCtx } from "./common.tsx";
 import { ActLine } from "./person.tsx";
 
 /** A list of people with what happened to each, for listings and search results. */
-export function PeopleList({ ctx, people, acts, refs }: { ctx: PageCtx; people: PubRef[]; acts: Map<string, PubClaim>; refs: Map<string, PubRef> }) {
+export function PeopleList({ ctx, people, acts, refs }: { ctx: PageCtx; people: PubRef[]; acts: Map<string, ListedAct>; refs: Map<string, PubRef> }) {
   return (
     <ul class="people">
       {people.map((p) => {
@@ -73,7 +73,7 @@ export function SearchForm({ ctx, q, id = "q" }: { ctx: PageCtx; q?: string; id?
 export interface HomeData {
   counts: Record<string, number>;
   recent: PubRef[];
-  recentActs: Map<string, PubClaim>;
+  recentActs: Map<string, ListedAct>;
   recentRefs: Map<string, PubRef>;
   events: PubRef[];
   atRisk: number;
@@ -346,7 +346,7 @@ export function AtRiskPage({ ctx, entries, refs, sources }: { ctx: PageCtx; entr
 }
 
 /** Index pages of the static mirror: by first letter and by year, instead of a search box. */
-export function IndexPage({ ctx, title, groups, current, people, acts, refs, pager }: { ctx: PageCtx; title: string; groups: { key: string; label: string; path: string; n: number }[]; current: string | null; people: PubRef[]; acts: Map<string, PubClaim>; refs: Map<string, PubRef>; pager?: { path: string; page: number; total: number; size: number } }) {
+export function IndexPage({ ctx, title, groups, current, people, acts, refs, pager }: { ctx: PageCtx; title: string; groups: { key: string; label: string; path: string; n: number }[]; current: string | null; people: PubRef[]; acts: Map<string, ListedAct>; refs: Map<string, PubRef>; pager?: { path: string; page: number; total: number; size: number } }) {
   return (
     <Site ctx={ctx} title={title}>
       <h1>{title}</h1>

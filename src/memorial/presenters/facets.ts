@@ -1,12 +1,16 @@
 import { sql } from "kysely";
-import type { MemorialDb } from "../schema.ts";
+import type { FuzzyDate } from "../../core/dates.ts";
+import type { MemorialDb, MemorialSummariesTable } from "../schema.ts";
+import { byDate } from "./person.ts";
 
 /**
  * Search facets of public people, derived from public claims of public
  * records only: years of their acts, the provinces and prisons where acts
  * took place (a place counts for every public place it lies in), charges,
  * age at the time and sex. Kept in `memorial_facets` and refreshed from the
- * change log, so filtering 100,000 people is an index lookup.
+ * change log, so filtering 100,000 people is an index lookup. Beside them,
+ * in `memorial_summaries`, the act that sums up each public person's story
+ * for listings: the last of their public acts of a listed kind, in date order.
  */
 export const FACETS = ["year", "province", "prison", "charge", "age", "sex"] as const;
 export type Facet = (typeof FACETS)[number];
@@ -22,6 +26,16 @@ export function ageBand(age: number): (typeof AGE_BANDS)[number] {
 }
 
 const PRISON_KINDS = new Set(["prison", "detention_centre"]);
+
+/** The act that sums up a person's story in a listing: its kind, its date, and its place when public. */
+export interface ListedAct {
+  term: string | null;
+  date: FuzzyDate | null;
+  placeId: string | null;
+}
+
+/** Kinds of act that sum up a person's story in a listing, the last one in date order. */
+export const LISTED_ACTS: readonly string[] = ["execution", "death_in_custody", "enforced_disappearance", "death_sentence", "sentence_upheld", "transfer_solitary"];
 
 interface PlaceNode {
   kind: string | null;
@@ -57,15 +71,18 @@ export function placeAndAncestors(tree: Map<string, PlaceNode>, id: string): str
   return out;
 }
 
-/** Facet rows for these people (only public people get any). */
-export async function facetRows(db: MemorialDb, personIds: string[], tree: Map<string, PlaceNode>): Promise<{ person_id: string; facet: string; value: string }[]> {
-  const out: { person_id: string; facet: string; value: string }[] = [];
+type FacetRow = { person_id: string; facet: string; value: string };
+
+/** Facet rows and summaries for these people (only public people get any). */
+export async function facetRows(db: MemorialDb, personIds: string[], tree: Map<string, PlaceNode>): Promise<{ facets: FacetRow[]; summaries: MemorialSummariesTable[] }> {
+  const out: FacetRow[] = [];
+  const summaries: MemorialSummariesTable[] = [];
   for (let i = 0; i < personIds.length; i += 500) {
     const chunk = personIds.slice(i, i + 500);
     const rows = await db
       .selectFrom("claims")
       .innerJoin("records as s", "s.id", "claims.subject_id")
-      .select(["claims.subject_id", "claims.property", "claims.term", "claims.value", "claims.place_id", "claims.date_earliest", "claims.date_latest"])
+      .select(["claims.id", "claims.subject_id", "claims.property", "claims.term", "claims.value", "claims.place_id", "claims.date_text", "claims.date_calendar", "claims.date_precision", "claims.date_value", "claims.date_earliest", "claims.date_latest"])
       .where("claims.subject_id", "in", chunk)
       .where("claims.property", "in", ["act", "charge", "age", "sex"])
       .where("claims.status", "=", "active")
@@ -81,7 +98,14 @@ export async function facetRows(db: MemorialDb, personIds: string[], tree: Map<s
       seen.add(k);
       out.push({ person_id: person, facet, value });
     };
+    const listed = new Map<string, (typeof rows)[number]>();
+    // The same order as a person's page: by earliest date (undated last), then id.
+    const later = (a: (typeof rows)[number], b: (typeof rows)[number]): boolean => byDate({ id: a.id, date: a.date_earliest ? { earliest: a.date_earliest } : null }, { id: b.id, date: b.date_earliest ? { earliest: b.date_earliest } : null }) > 0;
     for (const r of rows) {
+      if (r.property === "act" && r.term && LISTED_ACTS.includes(r.term)) {
+        const prev = listed.get(r.subject_id);
+        if (!prev || later(r, prev)) listed.set(r.subject_id, r);
+      }
       let value: Record<string, unknown> = {};
       try {
         value = JSON.parse(r.value) as Record<string, unknown>;
@@ -103,15 +127,35 @@ export async function facetRows(db: MemorialDb, personIds: string[], tree: Map<s
         }
       }
     }
+    for (const [person, a] of listed) {
+      summaries.push({
+        person_id: person,
+        term: a.term!,
+        // A place that is not public is not named.
+        place_id: a.place_id && tree.has(a.place_id) ? a.place_id : null,
+        date_text: a.date_text,
+        date_calendar: a.date_calendar,
+        date_precision: a.date_precision,
+        date_value: a.date_value,
+        date_earliest: a.date_earliest,
+        date_latest: a.date_latest,
+      });
+    }
   }
-  return out;
+  return { facets: out, summaries };
 }
 
-/** Replaces the facets of these people (or of everyone) in one transaction. */
+async function insertDerived(db: MemorialDb, rows: { facets: FacetRow[]; summaries: MemorialSummariesTable[] }): Promise<void> {
+  for (let i = 0; i < rows.facets.length; i += 300) await db.insertInto("memorial_facets").values(rows.facets.slice(i, i + 300)).execute();
+  for (let i = 0; i < rows.summaries.length; i += 100) await db.insertInto("memorial_summaries").values(rows.summaries.slice(i, i + 100)).execute();
+}
+
+/** Replaces the facets and summaries of these people (or of everyone); the caller holds the transaction. */
 export async function refreshFacets(db: MemorialDb, personIds: string[] | "all"): Promise<number> {
   const tree = await placeTree(db);
   if (personIds === "all") {
     await db.deleteFrom("memorial_facets").execute();
+    await db.deleteFrom("memorial_summaries").execute();
     let after = "";
     let n = 0;
     for (;;) {
@@ -119,8 +163,8 @@ export async function refreshFacets(db: MemorialDb, personIds: string[] | "all")
       if (!batch.length) break;
       after = batch[batch.length - 1]!.id;
       const rows = await facetRows(db, batch.map((b) => b.id), tree);
-      for (let i = 0; i < rows.length; i += 300) await db.insertInto("memorial_facets").values(rows.slice(i, i + 300)).execute();
-      n += rows.length;
+      await insertDerived(db, rows);
+      n += rows.facets.length;
     }
     return n;
   }
@@ -128,9 +172,10 @@ export async function refreshFacets(db: MemorialDb, personIds: string[] | "all")
   for (let i = 0; i < personIds.length; i += 500) {
     const chunk = personIds.slice(i, i + 500);
     await db.deleteFrom("memorial_facets").where("person_id", "in", chunk).execute();
+    await db.deleteFrom("memorial_summaries").where("person_id", "in", chunk).execute();
     const rows = await facetRows(db, chunk, tree);
-    for (let j = 0; j < rows.length; j += 300) await db.insertInto("memorial_facets").values(rows.slice(j, j + 300)).execute();
-    n += rows.length;
+    await insertDerived(db, rows);
+    n += rows.facets.length;
   }
   return n;
 }

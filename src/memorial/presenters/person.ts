@@ -24,7 +24,8 @@ export interface PublicPerson {
 const FACT_ORDER = ["sex", "birth", "age", "occupation", "affiliation", "residence", "identifier", "count", "death", "at_risk", "description"];
 const TERMINAL = new Set(["execution", "death_in_custody", "enforced_disappearance"]);
 
-export const byDate = (a: PubClaim, b: PubClaim): number => {
+/** Date order: by earliest date (undated last), then id. */
+export const byDate = (a: { id: string; date: { earliest: string | null } | null }, b: { id: string; date: { earliest: string | null } | null }): number => {
   const x = a.date?.earliest ?? "9999";
   const y = b.date?.earliest ?? "9999";
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -1,10 +1,11 @@
 import { sql } from "kysely";
+import { dateFromColumns } from "../../records/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { PublicFacetIndex } from "../facet-index.ts";
 import type { PublicNameIndex } from "../name-index.ts";
 import { memorialDb, type MemorialDb } from "../schema.ts";
-import { FACETS, facetCounts, matchingPeople, type Facet, type FacetFilter } from "./facets.ts";
-import { PUBLIC_RECORD_COLUMNS, publicClaims, publicRecords, refFromRow, type PubClaim, type PubRef } from "./public-data.ts";
+import { FACETS, facetCounts, matchingPeople, type Facet, type FacetFilter, type ListedAct } from "./facets.ts";
+import { PUBLIC_RECORD_COLUMNS, publicRecords, refFromRow, type PubRef } from "./public-data.ts";
 
 export interface SearchParams {
   q: string;
@@ -15,7 +16,7 @@ export interface SearchParams {
 export interface PersonHit {
   person: PubRef;
   /** The act that sums up what happened to them, when public. */
-  act: PubClaim | null;
+  act: ListedAct | null;
 }
 
 export interface SearchResult {
@@ -34,7 +35,6 @@ export interface SearchResult {
 
 export const PAGE_SIZE = 25;
 export const CANDIDATE_CAP = 200;
-const TERMINAL = ["execution", "death_in_custody", "enforced_disappearance", "death_sentence", "sentence_upheld", "transfer_solitary"];
 
 /** Reads a query string into search parameters, dropping anything unknown. */
 export function parseSearchParams(query: Record<string, unknown>): SearchParams {
@@ -58,8 +58,9 @@ export interface SearchIndexes {
 /**
  * Public search: names in either script through the memorial's in-memory
  * index of public names (name-index.ts), refined and counted by the facets
- * held in memory beside it (facet-index.ts). Both hold public entries only;
- * the people shown are read again through the public gate. With no name,
+ * held in memory beside it (facet-index.ts) with each person's summary act.
+ * Both hold public entries only; the people shown are read again through the
+ * public gate. With no name,
  * facets browse everyone in name order.
  */
 export async function searchMemorial(store: Store, params: SearchParams, indexes: SearchIndexes): Promise<SearchResult> {
@@ -97,9 +98,7 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
     people = rows.map(refFromRow);
     facets = await facetCounts(db, { filter: params.filter });
   }
-  const acts = people.length ? await publicClaims(db, { subjects: people.map((p) => p.id), properties: ["act"], terms: TERMINAL, withoutCitations: true }) : [];
-  const lastAct = new Map<string, PubClaim>();
-  for (const a of acts) if (a.term && TERMINAL.includes(a.term)) lastAct.set(a.subjectId, a);
+  const lastAct = await indexes.facets.summariesOf(people.map((p) => p.id));
   const refIds = new Set<string>([...facets.province.map((f) => f.value), ...facets.prison.map((f) => f.value), ...[...lastAct.values()].flatMap((a) => (a.placeId ? [a.placeId] : []))]);
   const refs = await publicRecords(db, refIds);
   // A facet value that is no longer a public place is not offered.
@@ -108,12 +107,13 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
   return { people: people.map((p) => ({ person: p, act: lastAct.get(p.id) ?? null })), total, capped, others, facets, refs, pageSize: PAGE_SIZE };
 }
 
-/** Summaries (the act that sums up what happened) for a list of people, for listings. */
-export async function personSummaries(db: MemorialDb, people: PubRef[]): Promise<{ acts: Map<string, PubClaim>; refs: Map<string, PubRef> }> {
-  const acts = new Map<string, PubClaim>();
+/** Summaries (the act that sums up what happened, derived with the facets) for a list of people, for listings. */
+export async function personSummaries(db: MemorialDb, people: PubRef[]): Promise<{ acts: Map<string, ListedAct>; refs: Map<string, PubRef> }> {
+  const acts = new Map<string, ListedAct>();
   for (let i = 0; i < people.length; i += 400) {
     const chunk = people.slice(i, i + 400).map((p) => p.id);
-    for (const a of await publicClaims(db, { subjects: chunk, properties: ["act"], terms: TERMINAL, withoutCitations: true })) if (a.term && TERMINAL.includes(a.term)) acts.set(a.subjectId, a);
+    const rows = await db.selectFrom("memorial_summaries").selectAll().where("person_id", "in", chunk).execute();
+    for (const r of rows) acts.set(r.person_id, { term: r.term, date: dateFromColumns(r), placeId: r.place_id });
   }
   const refs = await publicRecords(db, [...acts.values()].flatMap((a) => (a.placeId ? [a.placeId] : [])));
   return { acts, refs };
