@@ -1,6 +1,8 @@
 import type { FuzzyDate } from "../core/dates.ts";
 import { dateFromColumns } from "../records/index.ts";
 import { FACETS, sortFacetCounts, type Facet, type FacetFilter, type ListedAct } from "./presenters/facets.ts";
+import { allRecords } from "./presenters/lists.ts";
+import type { PubRef } from "./presenters/public-data.ts";
 import type { MemorialDb, MemorialSummariesTable } from "./schema.ts";
 
 /**
@@ -15,7 +17,9 @@ import type { MemorialDb, MemorialSummariesTable } from "./schema.ts";
  * Beside the facets it holds each public person's summary act
  * (`memorial_summaries`): what a search result says happened to them, so
  * that a page of results reads only the people themselves, through the
- * public gate, and no act of theirs.
+ * public gate, and no act of theirs. It also holds the public places (the
+ * facets' provinces and prisons, the acts' places), read again whenever a
+ * place changes.
  */
 
 const REBUILD_OVER = 20_000;
@@ -28,8 +32,20 @@ export type FacetCounts = Record<Facet, { value: string; n: number }[]>;
 export class PublicFacetIndex {
   private valueNo = new Map<string, number>();
   private values: { facet: Facet; value: string }[] = [];
-  private people = new Map<string, number[]>();
+  // Each person's facet values, packed: the person's number, then where their
+  // values start in `packed` and how many. A search looks up a few hundred
+  // people at random among 100,000; an array per person cost a cache miss more.
+  private personNo = new Map<string, number>();
+  private start = new Int32Array(1024);
+  private count = new Uint8Array(1024);
+  private persons = 0;
+  private packed = new Int32Array(4096);
+  private used = 0;
+  /** Values read for people not yet packed (rows arrive a value at a time). */
+  private pending = new Map<string, number[]>();
+  private tally = new Int32Array(0);
   private summaries = new Map<string, ListedAct>();
+  private places = new Map<string, PubRef>();
   /** Dates repeat (a massacre's weeks): one object per distinct date. */
   private dates = new Map<string, FuzzyDate | null>();
   private seq = -1;
@@ -53,10 +69,21 @@ export class PublicFacetIndex {
   /** Facet counts over these people, ordered as the search page lists them. */
   async counts(ids: readonly string[]): Promise<FacetCounts> {
     await this.ready();
-    const tally = new Map<number, number>();
-    for (const id of new Set(ids)) for (const v of this.people.get(id) ?? []) tally.set(v, (tally.get(v) ?? 0) + 1);
+    // A count per facet value, reused between searches: only the values touched are read and reset.
+    if (this.tally.length < this.values.length) this.tally = new Int32Array(Math.max(this.values.length * 2, 64));
+    const tally = this.tally;
+    const touched: number[] = [];
+    const packed = this.packed;
+    for (const id of new Set(ids)) {
+      const p = this.personNo.get(id);
+      if (p === undefined) continue;
+      for (let i = this.start[p]!, end = i + this.count[p]!; i < end; i++) if (tally[packed[i]!]!++ === 0) touched.push(packed[i]!);
+    }
     const out: FacetCounts = { year: [], province: [], prison: [], charge: [], age: [], sex: [] };
-    for (const [v, n] of tally) out[this.values[v]!.facet].push({ value: this.values[v]!.value, n });
+    for (const v of touched) {
+      out[this.values[v]!.facet].push({ value: this.values[v]!.value, n: tally[v]! });
+      tally[v] = 0;
+    }
     return sortFacetCounts(out);
   }
 
@@ -71,6 +98,17 @@ export class PublicFacetIndex {
     return out;
   }
 
+  /** Those of these records that are public places. */
+  async placesOf(ids: Iterable<string>): Promise<Map<string, PubRef>> {
+    await this.ready();
+    const out = new Map<string, PubRef>();
+    for (const id of ids) {
+      const r = this.places.get(id);
+      if (r) out.set(id, r);
+    }
+    return out;
+  }
+
   /** The people (in their order) having every facet value of the filter. */
   async filter(ids: readonly string[], filter: FacetFilter): Promise<string[]> {
     await this.ready();
@@ -81,9 +119,12 @@ export class PublicFacetIndex {
       if (v === undefined) return [];
       wanted.push(v);
     }
+    if (!wanted.length) return [...ids];
     return ids.filter((id) => {
-      const has = this.people.get(id);
-      return wanted.every((v) => has?.includes(v));
+      const p = this.personNo.get(id);
+      if (p === undefined) return false;
+      const has = this.packed.subarray(this.start[p], this.start[p]! + this.count[p]!);
+      return wanted.every((v) => has.includes(v));
     });
   }
 
@@ -103,10 +144,11 @@ export class PublicFacetIndex {
         const summaries: MemorialSummariesTable[] = [];
         for (let i = 0; i < ids.length; i += 500) summaries.push(...(await this.db.selectFrom("memorial_summaries").selectAll().where("person_id", "in", ids.slice(i, i + 500)).execute()));
         for (const id of ids) {
-          this.people.delete(id);
+          this.personNo.delete(id);
           this.summaries.delete(id);
         }
         for (const r of rows) this.add(r);
+        this.pack();
         for (const r of summaries) this.addSummary(r);
         this.seq = seq;
         return;
@@ -116,9 +158,13 @@ export class PublicFacetIndex {
     this.built = false;
     this.valueNo = new Map();
     this.values = [];
-    this.people = new Map();
+    this.personNo = new Map();
+    this.persons = 0;
+    this.used = 0;
+    this.pending = new Map();
     this.summaries = new Map();
     this.dates = new Map();
+    this.places = new Map((await allRecords(this.db, "place")).map((r) => [r.id, r]));
     let after = "";
     for (;;) {
       // Pages of whole people: a page that ends inside one person's rows leaves that person to the next page.
@@ -130,10 +176,12 @@ export class PublicFacetIndex {
         // One person with more rows than a page (never seen): read them whole.
         const one = rows[0]!.person_id;
         for (const r of await this.db.selectFrom("memorial_facets").select(["person_id", "facet", "value"]).where("person_id", "=", one).execute()) this.add(r);
+        this.pack();
         after = one;
         continue;
       }
       for (let i = 0; i < end; i++) this.add(rows[i]!);
+      this.pack();
       after = rows[end - 1]!.person_id;
       if (rows.length < PAGE) break;
     }
@@ -167,8 +215,34 @@ export class PublicFacetIndex {
       this.values.push({ facet: r.facet as Facet, value: r.value });
       this.valueNo.set(key, v);
     }
-    const list = this.people.get(r.person_id);
-    if (!list) this.people.set(r.person_id, [v]);
+    const list = this.pending.get(r.person_id);
+    if (!list) this.pending.set(r.person_id, [v]);
     else if (!list.includes(v)) list.push(v);
+  }
+
+  /** Packs the values read since the last time; a person read again gets a new place (the old one is left unused). */
+  private pack(): void {
+    for (const [id, list] of this.pending) {
+      if (this.persons === this.start.length) {
+        const start = new Int32Array(this.start.length * 2);
+        start.set(this.start);
+        this.start = start;
+        const count = new Uint8Array(this.count.length * 2);
+        count.set(this.count);
+        this.count = count;
+      }
+      if (this.used + list.length > this.packed.length) {
+        const packed = new Int32Array(Math.max(this.packed.length * 2, this.used + list.length));
+        packed.set(this.packed);
+        this.packed = packed;
+      }
+      const n = Math.min(list.length, 255);
+      this.packed.set(list.slice(0, n), this.used);
+      this.start[this.persons] = this.used;
+      this.count[this.persons] = n;
+      this.personNo.set(id, this.persons++);
+      this.used += n;
+    }
+    this.pending.clear();
   }
 }

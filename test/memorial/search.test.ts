@@ -171,6 +171,28 @@ describe(`memorial name search [${dialect}]`, { skip: dialect === "postgres" && 
     assert.match(after, /death sentence/, "the listed act before it sums up instead");
   });
 
+  test("a place renamed or made staff-only is shown by its new name, or no longer named, in facets and results", async () => {
+    const site = (await createRecord(ctx, { type: "place", kind: "prison", status: "published", confidentiality: "public", synthetic: true, label: "Firstname Prison" }, "test")).id;
+    const id = await person([name("Placed Khorramdel"), { property: "act", term: "execution", placeId: site, date: "1367/05/12", confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: source }] }]);
+    await seen();
+    let r = await search(q("Khorramdel"));
+    assert.deepEqual(r.people, [id]);
+    assert.match(r.body, /Firstname Prison/, "named in the facets and the result");
+    let rec = (await getRecord(ctx, site)).record;
+    await updateRecord(ctx, site, rec.version, { label: "Secondname Prison" }, "renamed");
+    await seen();
+    r = await search(q("Khorramdel"));
+    assert.doesNotMatch(r.body, /Firstname Prison/);
+    assert.match(r.body, /Secondname Prison/);
+    rec = (await getRecord(ctx, site)).record;
+    await updateRecord(ctx, site, rec.version, { confidentiality: "staff" }, "protect");
+    await seen();
+    r = await search(q("Khorramdel"));
+    assert.deepEqual(r.people, [id], "the person is still found");
+    assert.doesNotMatch(r.body, /Secondname Prison|Firstname Prison/, "a place made staff-only is named nowhere");
+    assert.doesNotMatch(r.body, new RegExp(site), "nor linked or offered as a facet");
+  });
+
   test("a place's public label is found by its name; a staff place is not", async () => {
     await createRecord(ctx, { type: "place", kind: "cemetery", status: "published", confidentiality: "staff", synthetic: true, label: "Hiddenplace Cemetery", labelFa: "گورستان پنهان" }, "test");
     await seen();

@@ -100,7 +100,7 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
   }
   const lastAct = await indexes.facets.summariesOf(people.map((p) => p.id));
   const refIds = new Set<string>([...facets.province.map((f) => f.value), ...facets.prison.map((f) => f.value), ...[...lastAct.values()].flatMap((a) => (a.placeId ? [a.placeId] : []))]);
-  const refs = await publicRecords(db, refIds);
+  const refs = await indexes.facets.placesOf(refIds);
   // A facet value that is no longer a public place is not offered.
   facets.province = facets.province.filter((f) => refs.has(f.value));
   facets.prison = facets.prison.filter((f) => refs.has(f.value));
