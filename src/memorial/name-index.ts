@@ -64,6 +64,12 @@ export class PublicNameIndex {
   private records: string[] = [];
   private recordTypes: string[] = [];
   private recordNo = new Map<string, number>();
+  /**
+   * Each record's place in record id order, as of the last full read (records
+   * added since have none): names alike are ordered by record id, and many
+   * names are alike, so comparing numbers instead of ids matters.
+   */
+  private idRank = new Int32Array(0);
   /** First entry of each record, or -1. */
   private recHead = new Ints();
   private wordNo = new Map<string, number>();
@@ -150,6 +156,9 @@ export class PublicNameIndex {
       for (const r of rows) this.add(r);
     }
     for (const list of [this.eRec, this.eStart, this.eCounts, this.eNext, this.flat, this.recHead, ...this.wordPostings, ...this.keyPostings]) list.trim();
+    const byId = Array.from(this.records, (_, i) => i).sort((a, b) => (this.records[a]! < this.records[b]! ? -1 : 1));
+    this.idRank = new Int32Array(this.records.length);
+    for (let i = 0; i < byId.length; i++) this.idRank[byId[i]!] = i;
     this.seq = seq;
     this.built = true;
   }
@@ -159,6 +168,7 @@ export class PublicNameIndex {
   }
 
   private clear(): void {
+    this.idRank = new Int32Array(0);
     this.eRec = new Ints();
     this.eStart = new Ints();
     this.eCounts = new Ints();
@@ -374,11 +384,17 @@ export class PublicNameIndex {
       }
     }
     const records = this.records;
+    const idRank = this.idRank;
+    const ranked = idRank.length;
     const order2 = Array.from(cRec, (_, i) => i);
     order2.sort((x, y) => {
       const a = cEntry[x]!;
       const b = cEntry[y]!;
-      return cScore[y]! - cScore[x]! || (eCounts[a]! >> 8) - (eCounts[b]! >> 8) || compareNames(a, b) || (records[cRec[x]!]! < records[cRec[y]!]! ? -1 : 1);
+      const d = cScore[y]! - cScore[x]! || (eCounts[a]! >> 8) - (eCounts[b]! >> 8) || compareNames(a, b);
+      if (d) return d;
+      const rx = cRec[x]!;
+      const ry = cRec[y]!;
+      return rx < ranked && ry < ranked ? idRank[rx]! - idRank[ry]! : records[rx]! < records[ry]! ? -1 : 1;
     });
     const hits = order2.slice(offset, offset + limit).map((i) => ({ id: records[cRec[i]!]!, type: this.recordTypes[cRec[i]!]!, score: cScore[i]! }));
     return { hits, total: order2.length };

@@ -1,0 +1,37 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { freshStore } from "../helpers/store.ts";
+import type { Store } from "../../src/store/index.ts";
+import { nameKeys, normaliseName } from "../../src/core/names.ts";
+import { PublicNameIndex } from "../../src/memorial/name-index.ts";
+import { memorialDb } from "../../src/memorial/schema.ts";
+
+/**
+ * The order of names alike: people who share a name exactly are listed by
+ * record id, whether the index read them all at once or some of them since,
+ * so that every page of results, from whichever thread, agrees with the next.
+ * People are fictional; entries are written straight into the search index.
+ */
+let store: Store;
+let dispose: () => Promise<void>;
+before(async () => ({ store, dispose } = await freshStore("sqlite")));
+after(async () => dispose?.());
+
+const add = async (recordId: string, name: string): Promise<void> => {
+  const db = memorialDb(store.db);
+  await db.insertInto("search_entries").values({ record_id: recordId, record_type: "person", claim_id: null, field: "name", visibility: "public", norm: normaliseName(name), keys: nameKeys(name).join(" ") }).execute();
+  await db.insertInto("changes").values({ entity_type: "record", entity_id: recordId, record_id: recordId, version: 1, action: "create", actor: "test", at: new Date().toISOString(), reason: null, before: null, after: null }).execute();
+};
+
+test("people sharing a name are ordered by record id, those read at the start and those added since alike", async () => {
+  const index = new PublicNameIndex(memorialDb(store.db), ["person"]);
+  for (const id of ["per_c", "per_a", "per_e"]) await add(id, "Twin Samename");
+  await add("per_f", "Twin Samenameh");
+  const first = await index.search("Twin Samename", 10);
+  assert.deepEqual(first.hits.map((h) => h.id), ["per_a", "per_c", "per_e", "per_f"], "the exact name first, then by record id");
+  for (const id of ["per_d", "per_b"]) await add(id, "Twin Samename");
+  index.invalidate();
+  const later = await index.search("Twin Samename", 10);
+  assert.deepEqual(later.hits.map((h) => h.id), ["per_a", "per_b", "per_c", "per_d", "per_e", "per_f"]);
+  assert.deepEqual((await index.search("Twin Samename", 2, 2)).hits.map((h) => h.id), ["per_c", "per_d"], "a page further on continues the same order");
+});
