@@ -119,7 +119,7 @@ export function hrefOf(ctx: PageCtx, r: Pick<PubRef, "id" | "type">): string | u
 }
 
 /** A link to a public record, with the fictional mark when it is synthetic. */
-export function RecordLink({ ctx, r }: { ctx: PageCtx; r: PubRef }) {
+export function RecordLink({ ctx, r }: { ctx: PageCtx; r: Pick<PubRef, "id" | "type" | "label" | "labelFa" | "synthetic"> }) {
   const href = hrefOf(ctx, r);
   return (
     <>

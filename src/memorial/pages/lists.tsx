@@ -1,12 +1,12 @@
 import type { ComponentChildren } from "preact";
 import { Layout, digits, num, type Lang } from "../../web/index.ts";
 import type { Links } from "../links.ts";
-import { AGE_BANDS, FACETS, type AtRiskEntry, type Facet, type ListedAct, type PubRef, type PublicStatements, type SearchParams, type SearchResult } from "../presenters/index.ts";
+import { AGE_BANDS, FACETS, type AtRiskEntry, type Facet, type ListedAct, type ListedRecord, type PubRef, type PublicStatements, type SearchParams, type SearchResult } from "../presenters/index.ts";
 import { Cites, DateText, Label, Pager, RecordLink, Site, SourceList, Text, type PageCtx } from "./common.tsx";
 import { ActLine } from "./person.tsx";
 
 /** A list of people with what happened to each, for listings and search results. */
-export function PeopleList({ ctx, people, acts, refs }: { ctx: PageCtx; people: PubRef[]; acts: Map<string, ListedAct>; refs: Map<string, PubRef> }) {
+export function PeopleList({ ctx, people, acts, refs }: { ctx: PageCtx; people: ListedRecord[]; acts: Map<string, ListedAct>; refs: Map<string, PubRef> }) {
   return (
     <ul class="people">
       {people.map((p) => {

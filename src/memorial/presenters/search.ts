@@ -5,7 +5,7 @@ import type { PublicFacetIndex } from "../facet-index.ts";
 import type { PublicNameIndex } from "../name-index.ts";
 import { memorialDb, type MemorialDb } from "../schema.ts";
 import { FACETS, facetCounts, matchingPeople, type Facet, type FacetFilter, type ListedAct } from "./facets.ts";
-import { PUBLIC_RECORD_COLUMNS, publicRecords, refFromRow, type PubRef } from "./public-data.ts";
+import { PUBLIC_RECORD_COLUMNS, publicListed, publicRecords, refFromRow, type ListedRecord, type PubRef } from "./public-data.ts";
 
 export interface SearchParams {
   q: string;
@@ -14,7 +14,7 @@ export interface SearchParams {
 }
 
 export interface PersonHit {
-  person: PubRef;
+  person: ListedRecord;
   /** The act that sums up what happened to them, when public. */
   act: ListedAct | null;
 }
@@ -65,7 +65,7 @@ export interface SearchIndexes {
  */
 export async function searchMemorial(store: Store, params: SearchParams, indexes: SearchIndexes): Promise<SearchResult> {
   const db = memorialDb(store.db);
-  let people: PubRef[] = [];
+  let people: ListedRecord[] = [];
   let total = 0;
   let capped = false;
   let others: PubRef[] = [];
@@ -76,8 +76,8 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
     const ordered = await indexes.facets.filter(found.hits.map((h) => h.id), params.filter);
     total = ordered.length;
     const shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
-    const refs = await publicRecords(db, shown);
-    people = shown.flatMap((id) => (refs.get(id)?.type === "person" ? [refs.get(id)!] : []));
+    const listed = await publicListed(db, shown);
+    people = shown.flatMap((id) => (listed.get(id)?.type === "person" ? [listed.get(id)!] : []));
     facets = await indexes.facets.counts(ordered);
     if (params.page === 0) {
       const hits = (await indexes.others.search(params.q, 20)).hits;
