@@ -151,6 +151,8 @@ export class PublicFacetIndex {
         this.pack();
         for (const r of summaries) this.addSummary(r);
         this.seq = seq;
+        // People read again leave their old places unused: once those outnumber the people, read everything afresh.
+        if (this.persons > 2 * this.personNo.size + 10_000) this.built = false;
         return;
       }
     }
