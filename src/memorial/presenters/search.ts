@@ -60,8 +60,7 @@ export interface SearchIndexes {
  * index of public names (name-index.ts), refined and counted by the facets
  * held in memory beside it (facet-index.ts) with each person's summary act.
  * Both hold public entries only; the people shown are read again through the
- * public gate. With no name,
- * facets browse everyone in name order.
+ * public gate. With no name, facets browse everyone in name order.
  */
 export async function searchMemorial(store: Store, params: SearchParams, indexes: SearchIndexes): Promise<SearchResult> {
   const db = memorialDb(store.db);
