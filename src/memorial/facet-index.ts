@@ -29,6 +29,16 @@ const LOOK_BACK = 200;
 
 export type FacetCounts = Record<Facet, { value: string; n: number }[]>;
 
+/** The entries of `map` under these keys, for the keys it has. */
+function only<T>(map: Map<string, T>, ids: Iterable<string>): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const id of ids) {
+    const v = map.get(id);
+    if (v !== undefined) out.set(id, v);
+  }
+  return out;
+}
+
 export class PublicFacetIndex {
   private valueNo = new Map<string, number>();
   private values: { facet: Facet; value: string }[] = [];
@@ -37,7 +47,7 @@ export class PublicFacetIndex {
   // people at random among 100,000; an array per person cost a cache miss more.
   private personNo = new Map<string, number>();
   private start = new Int32Array(1024);
-  private count = new Uint8Array(1024);
+  private count = new Int32Array(1024);
   private persons = 0;
   private packed = new Int32Array(4096);
   private used = 0;
@@ -90,23 +100,13 @@ export class PublicFacetIndex {
   /** The summary acts of these people, for those who have one. */
   async summariesOf(ids: readonly string[]): Promise<Map<string, ListedAct>> {
     await this.ready();
-    const out = new Map<string, ListedAct>();
-    for (const id of ids) {
-      const s = this.summaries.get(id);
-      if (s) out.set(id, s);
-    }
-    return out;
+    return only(this.summaries, ids);
   }
 
   /** Those of these records that are public places. */
   async placesOf(ids: Iterable<string>): Promise<Map<string, PubRef>> {
     await this.ready();
-    const out = new Map<string, PubRef>();
-    for (const id of ids) {
-      const r = this.places.get(id);
-      if (r) out.set(id, r);
-    }
-    return out;
+    return only(this.places, ids);
   }
 
   /** The people (in their order) having every facet value of the filter. */
@@ -229,7 +229,7 @@ export class PublicFacetIndex {
         const start = new Int32Array(this.start.length * 2);
         start.set(this.start);
         this.start = start;
-        const count = new Uint8Array(this.count.length * 2);
+        const count = new Int32Array(this.count.length * 2);
         count.set(this.count);
         this.count = count;
       }
@@ -238,12 +238,11 @@ export class PublicFacetIndex {
         packed.set(this.packed);
         this.packed = packed;
       }
-      const n = Math.min(list.length, 255);
-      this.packed.set(list.slice(0, n), this.used);
+      this.packed.set(list, this.used);
       this.start[this.persons] = this.used;
-      this.count[this.persons] = n;
+      this.count[this.persons] = list.length;
       this.personNo.set(id, this.persons++);
-      this.used += n;
+      this.used += list.length;
     }
     this.pending.clear();
   }
