@@ -5,7 +5,6 @@ import { emit, openForCommand, positiveInt, progressBar, withData } from "../cli
 import { validation, VigilError } from "../core/errors.ts";
 import { estimate, estimateStratified, LCMCR_DEFAULTS, loadSyntheticLists, parseCaptureCsv, parseStratifiedCsv, renderStratifiedText, renderSvg, renderText, type EstimateOptions, type PriorN } from "./index.ts";
 
-
 const positiveNumber = (v: string): number => {
   const n = Number(v);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("must be a positive number");
