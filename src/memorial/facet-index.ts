@@ -2,7 +2,7 @@ import type { FuzzyDate } from "../core/dates.ts";
 import { dateFromColumns } from "../records/index.ts";
 import { FACETS, sortFacetCounts, type Facet, type FacetFilter, type ListedAct } from "./presenters/facets.ts";
 import { allRecords } from "./presenters/lists.ts";
-import type { PubRef } from "./presenters/public-data.ts";
+import { listedFromRow, listedQuery, type ListedRecord, type PubRef } from "./presenters/public-data.ts";
 import type { MemorialDb, MemorialSummariesTable } from "./schema.ts";
 
 /**
@@ -14,12 +14,16 @@ import type { MemorialDb, MemorialSummariesTable } from "./schema.ts";
  * re-reads the facets of the people changed since, or everything after a
  * place changed (a place moves every person with an act there).
  *
- * Beside the facets it holds each public person's summary act
- * (`memorial_summaries`): what a search result says happened to them, so
- * that a page of results reads only the people themselves, through the
- * public gate, and no act of theirs. It also holds the public places (the
- * facets' provinces and prisons, the acts' places), read again whenever a
- * place changes.
+ * Beside the facets it holds what a page of results shows of each public
+ * person: their public labels, read through the public gate (published and
+ * public), and their summary act (`memorial_summaries`), what a result says
+ * happened to them. So a search asks the database nothing: a statement costs
+ * more than a search's counting, and reading 25 people by id was a sixth of
+ * a search. It also holds the public places (the facets' provinces and
+ * prisons, the acts' places), read again whenever a place changes. A person
+ * unpublished, made staff-only or renamed leaves or changes in the results
+ * once the memorial has noticed the change (within a second), as cached pages
+ * are dropped then too.
  */
 
 const REBUILD_OVER = 20_000;
@@ -54,7 +58,13 @@ export class PublicFacetIndex {
   /** Values read for people not yet packed (rows arrive a value at a time). */
   private pending = new Map<string, number[]>();
   private tally = new Int32Array(0);
+  private seen = new Uint32Array(0);
+  private stamp = 0;
   private summaries = new Map<string, ListedAct>();
+  /** Public people (through the public gate) with what a listing shows of them. */
+  private listed = new Map<string, ListedRecord>();
+  /** Kinds repeat: one string per distinct kind. */
+  private kinds = new Map<string, string>();
   private places = new Map<string, PubRef>();
   /** Dates repeat (a massacre's weeks): one object per distinct date. */
   private dates = new Map<string, FuzzyDate | null>();
@@ -84,9 +94,18 @@ export class PublicFacetIndex {
     const tally = this.tally;
     const touched: number[] = [];
     const packed = this.packed;
-    for (const id of new Set(ids)) {
+    // A person listed twice is counted once: marked with this count's stamp.
+    if (this.seen.length < this.persons) this.seen = new Uint32Array(Math.max(this.persons * 2, 1024));
+    const seen = this.seen;
+    if (this.stamp === 0xffffffff) {
+      seen.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    for (const id of ids) {
       const p = this.personNo.get(id);
-      if (p === undefined) continue;
+      if (p === undefined || seen[p] === stamp) continue;
+      seen[p] = stamp;
       for (let i = this.start[p]!, end = i + this.count[p]!; i < end; i++) if (tally[packed[i]!]!++ === 0) touched.push(packed[i]!);
     }
     const out: FacetCounts = { year: [], province: [], prison: [], charge: [], age: [], sex: [] };
@@ -101,6 +120,12 @@ export class PublicFacetIndex {
   async summariesOf(ids: readonly string[]): Promise<Map<string, ListedAct>> {
     await this.ready();
     return only(this.summaries, ids);
+  }
+
+  /** What a listing shows of those of these people who are public. */
+  async listedOf(ids: Iterable<string>): Promise<Map<string, ListedRecord>> {
+    await this.ready();
+    return only(this.listed, ids);
   }
 
   /** Those of these records that are public places. */
@@ -143,13 +168,17 @@ export class PublicFacetIndex {
         for (let i = 0; i < ids.length; i += 500) rows.push(...(await this.db.selectFrom("memorial_facets").select(["person_id", "facet", "value"]).where("person_id", "in", ids.slice(i, i + 500)).execute()));
         const summaries: MemorialSummariesTable[] = [];
         for (let i = 0; i < ids.length; i += 500) summaries.push(...(await this.db.selectFrom("memorial_summaries").selectAll().where("person_id", "in", ids.slice(i, i + 500)).execute()));
+        const listed: ListedRecord[] = [];
+        for (let i = 0; i < ids.length; i += 500) for (const r of await listedQuery(this.db).where("type", "=", "person").where("id", "in", ids.slice(i, i + 500)).execute()) listed.push(listedFromRow(r));
         for (const id of ids) {
           this.personNo.delete(id);
           this.summaries.delete(id);
+          this.listed.delete(id);
         }
         for (const r of rows) this.add(r);
         this.pack();
         for (const r of summaries) this.addSummary(r);
+        for (const r of listed) this.addListed(r);
         this.seq = seq;
         // People read again leave their old places unused: once those outnumber the people, read everything afresh.
         if (this.persons > 2 * this.personNo.size + 10_000) this.built = false;
@@ -165,6 +194,8 @@ export class PublicFacetIndex {
     this.used = 0;
     this.pending = new Map();
     this.summaries = new Map();
+    this.listed = new Map();
+    this.kinds = new Map();
     this.dates = new Map();
     this.places = new Map((await allRecords(this.db, "place")).map((r) => [r.id, r]));
     let after = "";
@@ -193,8 +224,23 @@ export class PublicFacetIndex {
       if (rows.length < PAGE) break;
       from = rows[rows.length - 1]!.person_id;
     }
+    for (let from = ""; ; ) {
+      const rows = await listedQuery(this.db).where("type", "=", "person").where("id", ">", from).orderBy("id").limit(PAGE).execute();
+      for (const r of rows) this.addListed(listedFromRow(r));
+      if (rows.length < PAGE) break;
+      from = rows[rows.length - 1]!.id;
+    }
     this.seq = seq;
     this.built = true;
+  }
+
+  private addListed(r: ListedRecord): void {
+    if (r.kind !== null) {
+      const kind = this.kinds.get(r.kind);
+      if (kind === undefined) this.kinds.set(r.kind, r.kind);
+      else r.kind = kind;
+    }
+    this.listed.set(r.id, r);
   }
 
   private addSummary(r: MemorialSummariesTable): void {

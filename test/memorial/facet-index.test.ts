@@ -4,11 +4,16 @@ import { freshStore } from "../helpers/store.ts";
 import type { Store } from "../../src/store/index.ts";
 import { PublicFacetIndex } from "../../src/memorial/facet-index.ts";
 import { memorialDb } from "../../src/memorial/schema.ts";
+import { Freshness } from "../../src/memorial/freshness.ts";
+import { makeCtx, SYSTEM } from "../../src/core/context.ts";
+import { createRecord, getRecord, seedVocabularies, updateClaim, updateRecord, type ClaimInput } from "../../src/records/index.ts";
 
 /**
  * The facet index counts every facet value a person has, however many, and
- * follows a person whose facets change. People are fictional; facet rows are
- * written straight into the derived table, as the freshness check would.
+ * follows a person whose facets change; what it holds for a page of results
+ * (labels, through the public gate) follows the records. People are
+ * fictional; in the first test facet rows are written straight into the
+ * derived table, as the freshness check would.
  */
 let store: Store;
 let dispose: () => Promise<void>;
@@ -36,4 +41,29 @@ test("a person's facet values are all counted, past any fixed width, and a chang
   const after = await index.counts(["per_many", "per_one"]);
   assert.deepEqual(after.charge, [{ value: "charge_000", n: 1 }], "the old values are gone");
   assert.deepEqual(after.sex, [{ value: "female", n: 1 }]);
+});
+
+test("what a result shows of a person follows a rename, unpublishing and publishing", async () => {
+  const db = memorialDb(store.db);
+  await seedVocabularies(store.db);
+  const ctx = makeCtx(store, SYSTEM);
+  const source = (await createRecord(ctx, { type: "source", kind: "report", status: "published", confidentiality: "public", synthetic: true, label: "A fictional report" }, "test")).id;
+  const name = (text: string): ClaimInput => ({ property: "name", value: { text, kind: "full" }, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: source }] });
+  const person = async (text: string, status: string): Promise<string> => (await createRecord(ctx, { type: "person", status, confidentiality: "public", synthetic: true, claims: [name(text)] }, "test")).id;
+  const a = await person("Listedone Arghavan", "published");
+  const b = await person("Listedtwo Arghavan", "published");
+  const c = await person("Listedthree Arghavan", "draft");
+  const freshness = new Freshness(db, 0);
+  await freshness.check(true);
+  const index = new PublicFacetIndex(db);
+  const labels = async (): Promise<Record<string, string | null>> => Object.fromEntries([...(await index.listedOf([a, b, c])).values()].map((r) => [r.id, r.label]));
+  assert.deepEqual(await labels(), { [a]: "Listedone Arghavan", [b]: "Listedtwo Arghavan" }, "public people only");
+
+  const claim = await db.selectFrom("claims").select(["id", "version"]).where("subject_id", "=", a).where("property", "=", "name").executeTakeFirstOrThrow();
+  await updateClaim(ctx, claim.id, claim.version, { value: { text: "Listedone Sepidar", kind: "full" } }, "spelling");
+  await updateRecord(ctx, b, (await getRecord(ctx, b)).record.version, { status: "draft" }, "unpublished");
+  await updateRecord(ctx, c, (await getRecord(ctx, c)).record.version, { status: "published" }, "published");
+  await freshness.check(true);
+  index.invalidate();
+  assert.deepEqual(await labels(), { [a]: "Listedone Sepidar", [c]: "Listedthree Arghavan" }, "renamed, unpublished and published as the records now are");
 });

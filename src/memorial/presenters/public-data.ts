@@ -207,24 +207,12 @@ export async function publicRecords(db: MemorialDb, ids: Iterable<string>): Prom
 /** What a listing shows of a public record: a link with its public labels. */
 export type ListedRecord = Pick<PubRef, "id" | "type" | "kind" | "label" | "labelFa" | "synthetic">;
 
-/**
- * Public records by id for a listing, read through the public gate with only
- * the columns a listing shows (a search page lists 25 people: the dates,
- * links and notes of a full record are not read for them).
- */
-export async function publicListed(db: MemorialDb, ids: readonly string[]): Promise<Map<string, ListedRecord>> {
-  const out = new Map<string, ListedRecord>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom("records")
-      .select(["id", "type", "kind", "synthetic", "label_public", "label_public_fa"])
-      .where("id", "in", ids.slice(i, i + CHUNK))
-      .where("status", "=", "published")
-      .where("confidentiality", "=", "public")
-      .execute();
-    for (const r of rows) out.set(r.id, { id: r.id, type: r.type as RecordType, kind: r.kind, label: r.label_public, labelFa: r.label_public_fa, synthetic: Boolean(r.synthetic) });
-  }
-  return out;
+/** A listing's columns of records, through the public gate (published and public). */
+export const listedQuery = (db: MemorialDb) =>
+  db.selectFrom("records").select(["id", "type", "kind", "synthetic", "label_public", "label_public_fa"]).where("status", "=", "published").where("confidentiality", "=", "public");
+
+export function listedFromRow(r: { id: string; type: string; kind: string | null; synthetic: number | boolean; label_public: string | null; label_public_fa: string | null }): ListedRecord {
+  return { id: r.id, type: r.type as RecordType, kind: r.kind, label: r.label_public, labelFa: r.label_public_fa, synthetic: Boolean(r.synthetic) };
 }
 
 /** Which of these ids are public records. */

@@ -5,7 +5,7 @@ import type { PublicFacetIndex } from "../facet-index.ts";
 import type { PublicNameIndex } from "../name-index.ts";
 import { memorialDb, type MemorialDb } from "../schema.ts";
 import { FACETS, facetCounts, matchingPeople, type Facet, type FacetFilter, type ListedAct } from "./facets.ts";
-import { PUBLIC_RECORD_COLUMNS, publicListed, publicRecords, refFromRow, type ListedRecord, type PubRef } from "./public-data.ts";
+import { PUBLIC_RECORD_COLUMNS, publicRecords, refFromRow, type ListedRecord, type PubRef } from "./public-data.ts";
 
 export interface SearchParams {
   q: string;
@@ -58,9 +58,10 @@ export interface SearchIndexes {
 /**
  * Public search: names in either script through the memorial's in-memory
  * index of public names (name-index.ts), refined and counted by the facets
- * held in memory beside it (facet-index.ts) with each person's summary act.
- * Both hold public entries only; the people shown are read again through the
- * public gate. With no name, facets browse everyone in name order.
+ * held in memory beside it (facet-index.ts) with what a result shows of each
+ * person: labels and summary act. Both hold public entries only, as of the
+ * last change the memorial noticed. With no name, facets browse everyone in
+ * name order, from the database.
  */
 export async function searchMemorial(store: Store, params: SearchParams, indexes: SearchIndexes): Promise<SearchResult> {
   const db = memorialDb(store.db);
@@ -75,7 +76,7 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
     const ordered = await indexes.facets.filter(found.hits.map((h) => h.id), params.filter);
     total = ordered.length;
     const shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
-    const listed = await publicListed(db, shown);
+    const listed = await indexes.facets.listedOf(shown);
     people = shown.flatMap((id) => (listed.get(id)?.type === "person" ? [listed.get(id)!] : []));
     facets = await indexes.facets.counts(ordered);
     if (params.page === 0) {
