@@ -84,6 +84,13 @@ export class PublicNameIndex {
   private keyNo = new Map<string, number>();
   /** Entry numbers having each spelling key. */
   private keyPostings: Ints[] = [];
+  /**
+   * For each word, a spelling key every entry having that word also has (the
+   * word's own key, as a rule), or -1. A query word's entries are those of its
+   * words and of its key: a word whose entries all have that key adds none, so
+   * its postings need not be read.
+   */
+  private wordKey = new Int32Array(0);
   private live = 0;
   private dead = 0;
   /** Scratch marks for intersecting postings, one per entry. */
@@ -185,6 +192,7 @@ export class PublicNameIndex {
     this.sortedDirty = false;
     this.keyNo = new Map();
     this.keyPostings = [];
+    this.wordKey = new Int32Array(0);
     this.live = 0;
     this.dead = 0;
   }
@@ -219,6 +227,16 @@ export class PublicNameIndex {
     this.eStart.push(this.flat.length);
     this.eNext.push(this.recHead.buf[rec]!);
     this.recHead.buf[rec] = n;
+    const keys = [...new Set(r.keys.split(" ").filter(Boolean))];
+    const keyIds = keys.map((k) => {
+      let id = this.keyNo.get(k);
+      if (id === undefined) {
+        id = this.keyPostings.length;
+        this.keyNo.set(k, id);
+        this.keyPostings.push(new Ints());
+      }
+      return id;
+    });
     for (const w of words) {
       let id = this.wordNo.get(w);
       if (id === undefined) {
@@ -228,19 +246,20 @@ export class PublicNameIndex {
         this.wordPostings.push(new Ints());
         this.sorted.push(w);
         this.sortedDirty = true;
+        if (id >= this.wordKey.length) {
+          const grown = new Int32Array(Math.max(64, id * 2));
+          grown.set(this.wordKey);
+          this.wordKey = grown;
+        }
+        const own = nameKeys(w)[0];
+        this.wordKey[id] = own === undefined ? -1 : (this.keyNo.get(own) ?? -1);
       }
+      if (this.wordKey[id]! >= 0 && !keyIds.includes(this.wordKey[id]!)) this.wordKey[id] = -1;
       const list = this.wordPostings[id]!;
       if (list.buf[list.length - 1] !== n || list.length === 0) list.push(n);
       this.flat.push(id);
     }
-    const keys = [...new Set(r.keys.split(" ").filter(Boolean))];
-    for (const k of keys) {
-      let id = this.keyNo.get(k);
-      if (id === undefined) {
-        id = this.keyPostings.length;
-        this.keyNo.set(k, id);
-        this.keyPostings.push(new Ints());
-      }
+    for (const id of keyIds) {
       this.keyPostings[id]!.push(n);
       this.flat.push(id);
     }
@@ -286,7 +305,8 @@ export class PublicNameIndex {
     const perToken = tokens.map((t) => {
       const key = nameKeys(t)[0];
       const keyId = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? this.keyNo.get(key) : undefined;
-      const lists: Ints[] = this.wordsFor(t).map((w) => this.wordPostings[w]!);
+      // A word whose every entry has the query word's key adds nothing to the key's postings.
+      const lists: Ints[] = this.wordsFor(t).flatMap((w) => (keyId !== undefined && this.wordKey[w] === keyId ? [] : [this.wordPostings[w]!]));
       if (keyId !== undefined) lists.push(this.keyPostings[keyId]!);
       let size = 0;
       for (const l of lists) size += l.length;

@@ -10,7 +10,9 @@ import { memorialDb } from "../../src/memorial/schema.ts";
  * The order of names alike: people who share a name exactly are listed by
  * record id, whether the index read them all at once or some of them since,
  * so that every page of results, from whichever thread, agrees with the next.
- * People are fictional; entries are written straight into the search index.
+ * A name is found by its words and by their spelling keys, whichever an
+ * entry has. People are fictional; entries are written straight into the
+ * search index.
  */
 let store: Store;
 let dispose: () => Promise<void>;
@@ -34,4 +36,22 @@ test("people sharing a name are ordered by record id, those read at the start an
   const later = await index.search("Twin Samename", 10);
   assert.deepEqual(later.hits.map((h) => h.id), ["per_a", "per_b", "per_c", "per_d", "per_e", "per_f"]);
   assert.deepEqual((await index.search("Twin Samename", 2, 2)).hits.map((h) => h.id), ["per_c", "per_d"], "a page further on continues the same order");
+});
+
+test("a name is found by its words when an entry lacks a word's spelling key, read at the start or since", async () => {
+  const db = memorialDb(store.db);
+  // Entries whose keys were written otherwise (an older spelling rule, say): only their words can match.
+  const addWithoutKeys = async (recordId: string, name: string): Promise<void> => {
+    await db.insertInto("search_entries").values({ record_id: recordId, record_type: "person", claim_id: null, field: "name", visibility: "public", norm: normaliseName(name), keys: "" }).execute();
+    await db.insertInto("changes").values({ entity_type: "record", entity_id: recordId, record_id: recordId, version: 1, action: "create", actor: "test", at: new Date().toISOString(), reason: null, before: null, after: null }).execute();
+  };
+  await add("per_k1", "Keyed Kianifar");
+  await addWithoutKeys("per_k2", "Unkeyed Kianifar");
+  await add("per_m1", "Mahindokht Keyed");
+  const index = new PublicNameIndex(db, ["person"]);
+  assert.deepEqual((await index.search("Kianifar", 10)).hits.map((h) => h.id).sort(), ["per_k1", "per_k2"]);
+  assert.deepEqual((await index.search("Mahindokht", 10)).hits.map((h) => h.id), ["per_m1"]);
+  await addWithoutKeys("per_m2", "Mahindokht Unkeyed");
+  index.invalidate();
+  assert.deepEqual((await index.search("Mahindokht", 10)).hits.map((h) => h.id).sort(), ["per_m1", "per_m2"], "an entry added since, without the key its word had");
 });
