@@ -63,8 +63,8 @@ export class PublicFacetIndex {
   private summaries = new Map<string, ListedAct>();
   /** Public people (through the public gate) with what a listing shows of them. */
   private listed = new Map<string, ListedRecord>();
-  /** Kinds repeat: one string per distinct kind. */
-  private kinds = new Map<string, string>();
+  /** Types and kinds repeat: one string for each. */
+  private strings = new Map<string, string>();
   private places = new Map<string, PubRef>();
   /** Dates repeat (a massacre's weeks): one object per distinct date. */
   private dates = new Map<string, FuzzyDate | null>();
@@ -195,7 +195,7 @@ export class PublicFacetIndex {
     this.pending = new Map();
     this.summaries = new Map();
     this.listed = new Map();
-    this.kinds = new Map();
+    this.strings = new Map();
     this.dates = new Map();
     this.places = new Map((await allRecords(this.db, "place")).map((r) => [r.id, r]));
     let after = "";
@@ -235,12 +235,16 @@ export class PublicFacetIndex {
   }
 
   private addListed(r: ListedRecord): void {
-    if (r.kind !== null) {
-      const kind = this.kinds.get(r.kind);
-      if (kind === undefined) this.kinds.set(r.kind, r.kind);
-      else r.kind = kind;
-    }
+    r.type = this.intern(r.type);
+    if (r.kind !== null) r.kind = this.intern(r.kind);
     this.listed.set(r.id, r);
+  }
+
+  private intern<T extends string>(s: T): T {
+    const kept = this.strings.get(s);
+    if (kept !== undefined) return kept as T;
+    this.strings.set(s, s);
+    return s;
   }
 
   private addSummary(r: MemorialSummariesTable): void {
