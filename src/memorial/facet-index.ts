@@ -43,6 +43,13 @@ function only<T>(map: Map<string, T>, ids: Iterable<string>): Map<string, T> {
   return out;
 }
 
+/** Rows read for many ids, a few hundred ids to a statement. */
+async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await read(ids.slice(i, i + 500))));
+  return out;
+}
+
 export class PublicFacetIndex {
   private valueNo = new Map<string, number>();
   private values: { facet: Facet; value: string }[] = [];
@@ -161,15 +168,11 @@ export class PublicFacetIndex {
     if (this.built && this.seq >= 0 && seq > this.seq && seq - this.seq <= REBUILD_OVER) {
       const changed = await this.db.selectFrom("changes").select("record_id").distinct().where("seq", ">", this.seq - LOOK_BACK).where("seq", "<=", seq).execute();
       const ids = changed.map((c) => c.record_id);
-      const types = new Set<string>();
-      for (let i = 0; i < ids.length; i += 500) for (const t of await this.db.selectFrom("records").select("type").distinct().where("id", "in", ids.slice(i, i + 500)).execute()) types.add(t.type);
+      const types = new Set((await inChunks(ids, (chunk) => this.db.selectFrom("records").select("type").distinct().where("id", "in", chunk).execute())).map((t) => t.type));
       if (!types.has("place")) {
-        const rows: { person_id: string; facet: string; value: string }[] = [];
-        for (let i = 0; i < ids.length; i += 500) rows.push(...(await this.db.selectFrom("memorial_facets").select(["person_id", "facet", "value"]).where("person_id", "in", ids.slice(i, i + 500)).execute()));
-        const summaries: MemorialSummariesTable[] = [];
-        for (let i = 0; i < ids.length; i += 500) summaries.push(...(await this.db.selectFrom("memorial_summaries").selectAll().where("person_id", "in", ids.slice(i, i + 500)).execute()));
-        const listed: ListedRecord[] = [];
-        for (let i = 0; i < ids.length; i += 500) for (const r of await listedQuery(this.db).where("type", "=", "person").where("id", "in", ids.slice(i, i + 500)).execute()) listed.push(listedFromRow(r));
+        const rows = await inChunks(ids, (chunk) => this.db.selectFrom("memorial_facets").select(["person_id", "facet", "value"]).where("person_id", "in", chunk).execute());
+        const summaries = await inChunks(ids, (chunk) => this.db.selectFrom("memorial_summaries").selectAll().where("person_id", "in", chunk).execute());
+        const listed = await inChunks(ids, (chunk) => listedQuery(this.db).where("type", "=", "person").where("id", "in", chunk).execute());
         for (const id of ids) {
           this.personNo.delete(id);
           this.summaries.delete(id);
@@ -178,7 +181,7 @@ export class PublicFacetIndex {
         for (const r of rows) this.add(r);
         this.pack();
         for (const r of summaries) this.addSummary(r);
-        for (const r of listed) this.addListed(r);
+        for (const r of listed) this.addListed(listedFromRow(r));
         this.seq = seq;
         // People read again leave their old places unused: once those outnumber the people, read everything afresh.
         if (this.persons > 2 * this.personNo.size + 10_000) this.built = false;

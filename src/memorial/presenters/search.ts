@@ -77,7 +77,7 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
     total = ordered.length;
     const shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
     const listed = await indexes.facets.listedOf(shown);
-    people = shown.flatMap((id) => (listed.get(id)?.type === "person" ? [listed.get(id)!] : []));
+    people = shown.flatMap((id) => listed.get(id) ?? []);
     facets = await indexes.facets.counts(ordered);
     if (params.page === 0) {
       const hits = (await indexes.others.search(params.q, 20)).hits;
