@@ -3,6 +3,7 @@ import { dateFromColumns } from "../records/index.ts";
 import { FACETS, sortFacetCounts, type Facet, type FacetFilter, type ListedAct } from "./presenters/facets.ts";
 import { allRecords } from "./presenters/lists.ts";
 import { listedFromRow, listedQuery, type ListedRecord, type PubRef } from "./presenters/public-data.ts";
+import { RecordNumbers } from "./record-numbers.ts";
 import type { MemorialDb, MemorialSummariesTable } from "./schema.ts";
 
 /**
@@ -43,6 +44,12 @@ function only<T>(map: Map<string, T>, ids: Iterable<string>): Map<string, T> {
   return out;
 }
 
+/** Sets `list[n]`, growing the list (with nothing) as far as needed. */
+function put<T>(list: (T | undefined)[], n: number, v: T | undefined): void {
+  while (list.length <= n) list.push(undefined);
+  list[n] = v;
+}
+
 /** Rows read for many ids, a few hundred ids to a statement. */
 async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
@@ -53,10 +60,13 @@ async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Pr
 export class PublicFacetIndex {
   private valueNo = new Map<string, number>();
   private values: { facet: Facet; value: string }[] = [];
-  // Each person's facet values, packed: the person's number, then where their
-  // values start in `packed` and how many. A search looks up a few hundred
-  // people at random among 100,000; an array per person cost a cache miss more.
-  private personNo = new Map<string, number>();
+  // Each person's facet values, packed: the person's slot (by record number,
+  // -1 for none), then where their values start in `packed` and how many. A
+  // search looks up a few hundred people at random among 100,000; an array per
+  // person cost a cache miss more.
+  private slot = new Int32Array(0);
+  /** People with a slot now. */
+  private live = 0;
   private start = new Int32Array(1024);
   private count = new Int32Array(1024);
   private persons = 0;
@@ -67,9 +77,10 @@ export class PublicFacetIndex {
   private tally = new Int32Array(0);
   private seen = new Uint32Array(0);
   private stamp = 0;
-  private summaries = new Map<string, ListedAct>();
+  /** Summary acts and listings by record number. */
+  private summaries: (ListedAct | undefined)[] = [];
   /** Public people (through the public gate) with what a listing shows of them. */
-  private listed = new Map<string, ListedRecord>();
+  private listed: (ListedRecord | undefined)[] = [];
   /** Types and kinds repeat: one string for each. */
   private strings = new Map<string, string>();
   private places = new Map<string, PubRef>();
@@ -80,7 +91,11 @@ export class PublicFacetIndex {
   private built = false;
   private updating: Promise<void> | undefined;
 
-  constructor(private readonly db: MemorialDb) {}
+  /** `numbers` is shared with the name index whose hits this index counts, filters and lists. */
+  constructor(
+    private readonly db: MemorialDb,
+    readonly numbers: RecordNumbers = new RecordNumbers(),
+  ) {}
 
   invalidate(): void {
     this.stale = true;
@@ -95,6 +110,13 @@ export class PublicFacetIndex {
 
   /** Facet counts over these people, ordered as the search page lists them. */
   async counts(ids: readonly string[]): Promise<FacetCounts> {
+    // Ready first: the people read now are numbered as they are read.
+    await this.ready();
+    return this.countsOf(this.numbers.known(ids));
+  }
+
+  /** Facet counts over these people, by record number. */
+  async countsOf(people: readonly number[]): Promise<FacetCounts> {
     await this.ready();
     // A count per facet value, reused between searches: only the values touched are read and reset.
     if (this.tally.length < this.values.length) this.tally = new Int32Array(Math.max(this.values.length * 2, 64));
@@ -109,9 +131,10 @@ export class PublicFacetIndex {
       this.stamp = 0;
     }
     const stamp = ++this.stamp;
-    for (const id of ids) {
-      const p = this.personNo.get(id);
-      if (p === undefined || seen[p] === stamp) continue;
+    const slot = this.slot;
+    for (const n of people) {
+      const p = n < slot.length ? slot[n]! : -1;
+      if (p < 0 || seen[p] === stamp) continue;
       seen[p] = stamp;
       for (let i = this.start[p]!, end = i + this.count[p]!; i < end; i++) if (tally[packed[i]!]!++ === 0) touched.push(packed[i]!);
     }
@@ -123,16 +146,26 @@ export class PublicFacetIndex {
     return sortFacetCounts(out);
   }
 
-  /** The summary acts of these people, for those who have one. */
-  async summariesOf(ids: readonly string[]): Promise<Map<string, ListedAct>> {
+  /** The summary acts of these people (by record number), for those who have one, by id. */
+  async summariesOf(people: readonly number[]): Promise<Map<string, ListedAct>> {
     await this.ready();
-    return only(this.summaries, ids);
+    const out = new Map<string, ListedAct>();
+    for (const n of people) {
+      const act = this.summaries[n];
+      if (act) out.set(this.numbers.id(n), act);
+    }
+    return out;
   }
 
-  /** What a listing shows of those of these people who are public. */
-  async listedOf(ids: Iterable<string>): Promise<Map<string, ListedRecord>> {
+  /** What a listing shows of those of these people (by record number) who are public, in order. */
+  async listedOf(people: readonly number[]): Promise<ListedRecord[]> {
     await this.ready();
-    return only(this.listed, ids);
+    const out: ListedRecord[] = [];
+    for (const n of people) {
+      const r = this.listed[n];
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   /** Those of these records that are public places. */
@@ -144,6 +177,12 @@ export class PublicFacetIndex {
   /** The people (in their order) having every facet value of the filter. */
   async filter(ids: readonly string[], filter: FacetFilter): Promise<string[]> {
     await this.ready();
+    return (await this.filterOf(this.numbers.known(ids), filter)).map((n) => this.numbers.id(n));
+  }
+
+  /** The people (by record number, in their order) having every facet value of the filter. */
+  async filterOf(people: readonly number[], filter: FacetFilter): Promise<number[]> {
+    await this.ready();
     const wanted: number[] = [];
     for (const [facet, value] of Object.entries(filter)) {
       if (!value) continue;
@@ -151,10 +190,11 @@ export class PublicFacetIndex {
       if (v === undefined) return [];
       wanted.push(v);
     }
-    if (!wanted.length) return [...ids];
-    return ids.filter((id) => {
-      const p = this.personNo.get(id);
-      if (p === undefined) return false;
+    if (!wanted.length) return [...people];
+    const slot = this.slot;
+    return people.filter((n) => {
+      const p = n < slot.length ? slot[n]! : -1;
+      if (p < 0) return false;
       const has = this.packed.subarray(this.start[p], this.start[p]! + this.count[p]!);
       return wanted.every((v) => has.includes(v));
     });
@@ -174,9 +214,14 @@ export class PublicFacetIndex {
         const summaries = await inChunks(ids, (chunk) => this.db.selectFrom("memorial_summaries").selectAll().where("person_id", "in", chunk).execute());
         const listed = await inChunks(ids, (chunk) => listedQuery(this.db).where("type", "=", "person").where("id", "in", chunk).execute());
         for (const id of ids) {
-          this.personNo.delete(id);
-          this.summaries.delete(id);
-          this.listed.delete(id);
+          const n = this.numbers.get(id);
+          if (n === undefined) continue;
+          if (n < this.slot.length && this.slot[n]! >= 0) {
+            this.slot[n] = -1;
+            this.live--;
+          }
+          put(this.summaries, n, undefined);
+          put(this.listed, n, undefined);
         }
         for (const r of rows) this.add(r);
         this.pack();
@@ -184,7 +229,7 @@ export class PublicFacetIndex {
         for (const r of listed) this.addListed(listedFromRow(r));
         this.seq = seq;
         // People read again leave their old places unused: once those outnumber the people, read everything afresh.
-        if (this.persons > 2 * this.personNo.size + 10_000) this.built = false;
+        if (this.persons > 2 * this.live + 10_000) this.built = false;
         return;
       }
     }
@@ -192,12 +237,13 @@ export class PublicFacetIndex {
     this.built = false;
     this.valueNo = new Map();
     this.values = [];
-    this.personNo = new Map();
+    this.slot.fill(-1);
+    this.live = 0;
     this.persons = 0;
     this.used = 0;
     this.pending = new Map();
-    this.summaries = new Map();
-    this.listed = new Map();
+    this.summaries = [];
+    this.listed = [];
     this.strings = new Map();
     this.dates = new Map();
     this.places = new Map((await allRecords(this.db, "place")).map((r) => [r.id, r]));
@@ -240,7 +286,7 @@ export class PublicFacetIndex {
   private addListed(r: ListedRecord): void {
     r.type = this.intern(r.type);
     if (r.kind !== null) r.kind = this.intern(r.kind);
-    this.listed.set(r.id, r);
+    put(this.listed, this.numbers.of(r.id), r);
   }
 
   private intern<T extends string>(s: T): T {
@@ -258,7 +304,7 @@ export class PublicFacetIndex {
       if (date) Object.freeze(date);
       this.dates.set(key, date);
     }
-    this.summaries.set(r.person_id, { term: r.term, date, placeId: r.place_id });
+    put(this.summaries, this.numbers.of(r.person_id), { term: r.term, date, placeId: r.place_id });
   }
 
   private add(r: { person_id: string; facet: string; value: string }): void {
@@ -294,7 +340,14 @@ export class PublicFacetIndex {
       this.packed.set(list, this.used);
       this.start[this.persons] = this.used;
       this.count[this.persons] = list.length;
-      this.personNo.set(id, this.persons++);
+      const n = this.numbers.of(id);
+      if (n >= this.slot.length) {
+        const slot = new Int32Array(Math.max(1024, n * 2)).fill(-1);
+        slot.set(this.slot);
+        this.slot = slot;
+      }
+      if (this.slot[n]! < 0) this.live++;
+      this.slot[n] = this.persons++;
       this.used += list.length;
     }
     this.pending.clear();

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { nameKeys } from "../core/names.ts";
 import { queryTokens } from "../records/index.ts";
+import { RecordNumbers } from "./record-numbers.ts";
 import type { MemorialDb } from "./schema.ts";
 
 /**
@@ -43,6 +44,8 @@ class Ints {
 
 export interface NameHit {
   id: string;
+  /** The record's number among the `RecordNumbers` this index was given. */
+  no: number;
   type: string;
   score: number;
 }
@@ -63,6 +66,8 @@ export class PublicNameIndex {
   private flat = new Ints();
   private records: string[] = [];
   private recordTypes: string[] = [];
+  /** Each record's number among the shared `numbers`. */
+  private shared = new Ints();
   private recordNo = new Map<string, number>();
   /**
    * Each record's place in record id order, as of the last full read (records
@@ -101,10 +106,11 @@ export class PublicNameIndex {
   private updating: Promise<void> | undefined;
   private built = false;
 
-  /** An index of the public names of records of these types. */
+  /** An index of the public names of records of these types; its hits carry their `numbers`. */
   constructor(
     private readonly db: MemorialDb,
     private readonly types: readonly string[],
+    readonly numbers: RecordNumbers = new RecordNumbers(),
   ) {}
 
   /** The records may have changed: bring the index up to date before the next search. */
@@ -162,7 +168,7 @@ export class PublicNameIndex {
       after = rows[rows.length - 1]!.id;
       for (const r of rows) this.add(r);
     }
-    for (const list of [this.eRec, this.eStart, this.eCounts, this.eNext, this.flat, this.recHead, ...this.wordPostings, ...this.keyPostings]) list.trim();
+    for (const list of [this.eRec, this.eStart, this.eCounts, this.eNext, this.flat, this.recHead, this.shared, ...this.wordPostings, ...this.keyPostings]) list.trim();
     const byId = Array.from(this.records, (_, i) => i).sort((a, b) => (this.records[a]! < this.records[b]! ? -1 : 1));
     this.idRank = new Int32Array(this.records.length);
     for (let i = 0; i < byId.length; i++) this.idRank[byId[i]!] = i;
@@ -183,6 +189,7 @@ export class PublicNameIndex {
     this.flat = new Ints();
     this.records = [];
     this.recordTypes = [];
+    this.shared = new Ints();
     this.recordNo = new Map();
     this.recHead = new Ints();
     this.wordNo = new Map();
@@ -218,6 +225,7 @@ export class PublicNameIndex {
       rec = this.records.length;
       this.records.push(r.record_id);
       this.recordTypes.push(r.record_type);
+      this.shared.push(this.numbers.of(r.record_id));
       this.recordNo.set(r.record_id, rec);
       this.recHead.push(-1);
     }
@@ -416,7 +424,8 @@ export class PublicNameIndex {
       const ry = cRec[y]!;
       return rx < ranked && ry < ranked ? idRank[rx]! - idRank[ry]! : records[rx]! < records[ry]! ? -1 : 1;
     });
-    const hits = order2.slice(offset, offset + limit).map((i) => ({ id: records[cRec[i]!]!, type: this.recordTypes[cRec[i]!]!, score: cScore[i]! }));
+    const shared = this.shared.buf;
+    const hits = order2.slice(offset, offset + limit).map((i) => ({ id: records[cRec[i]!]!, no: shared[cRec[i]!]!, type: this.recordTypes[cRec[i]!]!, score: cScore[i]! }));
     return { hits, total: order2.length };
   }
 

@@ -10,7 +10,8 @@ import { SearchPage } from "./pages/lists.tsx";
 import { mergedTarget, searchMemorial, type SearchIndexes, type SearchParams } from "./presenters/index.ts";
 import { PublicFacetIndex } from "./facet-index.ts";
 import { buildPage, type PageKind } from "./render.tsx";
-import { memorialDb } from "./schema.ts";
+import { RecordNumbers } from "./record-numbers.ts";
+import { memorialDb, type MemorialDb } from "./schema.ts";
 
 /**
  * What rendering one public page gave: its HTML (as UTF-8 bytes when it
@@ -38,9 +39,15 @@ export interface PublicRenderer {
   close(): Promise<void>;
 }
 
+/** The search's indexes, numbering records alike, so that name hits reach the facets as numbers. */
+export function searchIndexes(db: MemorialDb): SearchIndexes {
+  const numbers = new RecordNumbers();
+  return { people: new PublicNameIndex(db, ["person"], numbers), others: new PublicNameIndex(db, ["event", "place", "organisation", "source"], numbers), facets: new PublicFacetIndex(db, numbers) };
+}
+
 export function localRenderer(store: Store, evidence: EvidencePort): PublicRenderer {
   const db = memorialDb(store.db);
-  const indexes: SearchIndexes = { people: new PublicNameIndex(db, ["person"]), others: new PublicNameIndex(db, ["event", "place", "organisation", "source"]), facets: new PublicFacetIndex(db) };
+  const indexes = searchIndexes(db);
   const pageCtx = async (lang: Lang, path: string): Promise<PageCtx> => makePageCtx(lang, serverLinks(), path, await termLabels(makeCtx(store, PUBLIC)));
   return {
     async page(lang, kind, id, page, token) {

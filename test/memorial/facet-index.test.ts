@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { freshStore } from "../helpers/store.ts";
 import type { Store } from "../../src/store/index.ts";
 import { PublicFacetIndex } from "../../src/memorial/facet-index.ts";
+import { PublicNameIndex } from "../../src/memorial/name-index.ts";
+import { searchIndexes } from "../../src/memorial/public-renderer.tsx";
+import { searchMemorial } from "../../src/memorial/presenters/index.ts";
 import { memorialDb } from "../../src/memorial/schema.ts";
 import { Freshness } from "../../src/memorial/freshness.ts";
 import { makeCtx, SYSTEM } from "../../src/core/context.ts";
@@ -43,20 +46,28 @@ test("a person's facet values are all counted, past any fixed width, and a chang
   assert.deepEqual(after.sex, [{ value: "female", n: 1 }]);
 });
 
-test("what a result shows of a person follows a rename, unpublishing and publishing", async () => {
-  const db = memorialDb(store.db);
+/** Fictional public people with one public, sourced name each. */
+async function people(): Promise<{ ctx: ReturnType<typeof makeCtx>; person: (text: string, status: string) => Promise<string> }> {
   await seedVocabularies(store.db);
   const ctx = makeCtx(store, SYSTEM);
   const source = (await createRecord(ctx, { type: "source", kind: "report", status: "published", confidentiality: "public", synthetic: true, label: "A fictional report" }, "test")).id;
   const name = (text: string): ClaimInput => ({ property: "name", value: { text, kind: "full" }, confidence: "confirmed", confidentiality: "public", citations: [{ sourceId: source }] });
-  const person = async (text: string, status: string): Promise<string> => (await createRecord(ctx, { type: "person", status, confidentiality: "public", synthetic: true, claims: [name(text)] }, "test")).id;
+  return { ctx, person: async (text, status) => (await createRecord(ctx, { type: "person", status, confidentiality: "public", synthetic: true, claims: [name(text)] }, "test")).id };
+}
+
+test("what a result shows of a person follows a rename, unpublishing and publishing", async () => {
+  const db = memorialDb(store.db);
+  const { ctx, person } = await people();
   const a = await person("Listedone Arghavan", "published");
   const b = await person("Listedtwo Arghavan", "published");
   const c = await person("Listedthree Arghavan", "draft");
   const freshness = new Freshness(db, 0);
   await freshness.check(true);
   const index = new PublicFacetIndex(db);
-  const labels = async (): Promise<Record<string, string | null>> => Object.fromEntries([...(await index.listedOf([a, b, c])).values()].map((r) => [r.id, r.label]));
+  const labels = async (): Promise<Record<string, string | null>> => {
+    await index.ready();
+    return Object.fromEntries((await index.listedOf(index.numbers.known([a, b, c]))).map((r) => [r.id, r.label]));
+  };
   assert.deepEqual(await labels(), { [a]: "Listedone Arghavan", [b]: "Listedtwo Arghavan" }, "public people only");
 
   const claim = await db.selectFrom("claims").select(["id", "version"]).where("subject_id", "=", a).where("property", "=", "name").executeTakeFirstOrThrow();
@@ -66,4 +77,24 @@ test("what a result shows of a person follows a rename, unpublishing and publish
   await freshness.check(true);
   index.invalidate();
   assert.deepEqual(await labels(), { [a]: "Listedone Sepidar", [c]: "Listedthree Arghavan" }, "renamed, unpublished and published as the records now are");
+});
+
+test("a name search hands its matches to the facets by number: the people listed are the people found, and unshared numbers are refused", async () => {
+  const db = memorialDb(store.db);
+  const { person } = await people();
+  const ids: string[] = [];
+  for (const given of ["Numberone", "Numbertwo", "Numberthree"]) ids.push(await person(`${given} Golnareh`, "published"));
+  await new Freshness(db, 0).check(true);
+  const indexes = searchIndexes(db);
+  // Numbers are given in the order records are first read: the facet index first here, so the two orders differ.
+  await indexes.facets.ready();
+  await indexes.people.ready();
+  const found = await indexes.people.search("Golnareh", 10);
+  assert.deepEqual(found.hits.map((h) => h.id).sort(), [...ids].sort());
+  assert.deepEqual((await indexes.facets.listedOf(found.hits.map((h) => h.no))).map((r) => r.id), found.hits.map((h) => h.id), "each number is the same person in both indexes");
+  const params = { q: "Golnareh", filter: {}, page: 0 };
+  assert.deepEqual((await searchMemorial(store, params, indexes)).people.map((p) => p.person.id), found.hits.map((h) => h.id));
+  // Indexes numbering records apart would list other people under the same numbers: the search refuses them.
+  const apart = { ...indexes, people: new PublicNameIndex(db, ["person"]) };
+  await assert.rejects(searchMemorial(store, params, apart), /number records alike/);
 });

@@ -48,7 +48,11 @@ export function parseSearchParams(query: Record<string, unknown>): SearchParams 
   return { q: s(query.q), filter, page };
 }
 
-/** What the memorial holds in memory for its search: public names, and the facets of public people. */
+/**
+ * What the memorial holds in memory for its search: public names, and the
+ * facets of public people. The people's name index and the facet index share
+ * their record numbers (public-renderer.tsx makes them so).
+ */
 export interface SearchIndexes {
   people: PublicNameIndex;
   others: PublicNameIndex;
@@ -70,15 +74,17 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
   let capped = false;
   let others: PubRef[] = [];
   let facets: SearchResult["facets"];
+  /** The people shown, by record number, when found by name. */
+  let shown: number[] | undefined;
   if (params.q) {
+    if (indexes.people.numbers !== indexes.facets.numbers) throw new Error("the name and facet indexes must number records alike (searchIndexes)");
     const found = await indexes.people.search(params.q, CANDIDATE_CAP);
     capped = found.total > CANDIDATE_CAP;
-    const ordered = await indexes.facets.filter(found.hits.map((h) => h.id), params.filter);
+    const ordered = await indexes.facets.filterOf(found.hits.map((h) => h.no), params.filter);
     total = ordered.length;
-    const shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
-    const listed = await indexes.facets.listedOf(shown);
-    people = shown.flatMap((id) => listed.get(id) ?? []);
-    facets = await indexes.facets.counts(ordered);
+    shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
+    people = await indexes.facets.listedOf(shown);
+    facets = await indexes.facets.countsOf(ordered);
     if (params.page === 0) {
       const hits = (await indexes.others.search(params.q, 20)).hits;
       const found = await publicRecords(db, hits.map((h) => h.id));
@@ -98,7 +104,7 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
     people = rows.map(refFromRow);
     facets = await facetCounts(db, { filter: params.filter });
   }
-  const lastAct = await indexes.facets.summariesOf(people.map((p) => p.id));
+  const lastAct = await indexes.facets.summariesOf(shown ?? indexes.facets.numbers.known(people.map((p) => p.id)));
   const refIds = new Set<string>([...facets.province.map((f) => f.value), ...facets.prison.map((f) => f.value), ...[...lastAct.values()].flatMap((a) => (a.placeId ? [a.placeId] : []))]);
   const refs = await indexes.facets.placesOf(refIds);
   // A facet value that is no longer a public place is not offered.
