@@ -73,7 +73,19 @@ export type MemorialTables = {
   memorial_state: MemorialStateTable;
 };
 
-export type MemorialDb = Kysely<CoreTables & MemorialTables>;
+/** Every table the memorial reads: the records core's and its own. */
+export type MemorialSchema = CoreTables & MemorialTables;
+export type MemorialDb = Kysely<MemorialSchema>;
 
-/** The store's database with the memorial's tables typed. */
-export const memorialDb = (db: Kysely<CoreTables>): MemorialDb => db.withTables<MemorialTables>();
+const typed = new WeakMap<Kysely<CoreTables>, MemorialDb>();
+
+/**
+ * The store's database with the memorial's tables typed: one view per
+ * database, so that what is kept per database object (the query shapes of
+ * public pages) is kept once.
+ */
+export function memorialDb(db: Kysely<CoreTables>): MemorialDb {
+  let view = typed.get(db);
+  if (!view) typed.set(db, (view = db.withTables<MemorialTables>()));
+  return view;
+}

@@ -3,7 +3,8 @@ import { authorize } from "../accounts/index.ts";
 import { nowIso, type Ctx } from "../core/context.ts";
 import { notFound, Problems, VigilError } from "../core/errors.ts";
 import type { PublicPost } from "./pages/tributes.tsx";
-import { memorialDb, type MemorialDb } from "./schema.ts";
+import { memorialDb, type MemorialDb, type MemorialSchema } from "./schema.ts";
+import { QueryShape } from "../store/query-shape.ts";
 
 /**
  * Tributes (on people) and comments (on events), with one level of replies.
@@ -54,8 +55,12 @@ export async function submitPost(db: MemorialDb, p: PostInput, now: Date = new D
 }
 
 /** Approved posts on a record, replies under the post they answer. */
+const approvedOf = new QueryShape<MemorialSchema, { id: string; parent_id: string | null; author: string | null; body: string; lang: string; created_at: string }>((db, [record]) =>
+  db.selectFrom("memorial_posts").select(["id", "parent_id", "author", "body", "lang", "created_at"]).where("record_id", "=", record![0]!).where("status", "=", "approved").orderBy("created_at").orderBy("id").limit(500),
+);
+
 export async function approvedPosts(db: MemorialDb, recordId: string): Promise<PublicPost[]> {
-  const rows = await db.selectFrom("memorial_posts").select(["id", "parent_id", "author", "body", "lang", "created_at"]).where("record_id", "=", recordId).where("status", "=", "approved").orderBy("created_at").orderBy("id").limit(500).execute();
+  const rows = await approvedOf.execute(db, [[recordId]]);
   const top: PublicPost[] = [];
   const byId = new Map<string, PublicPost>();
   for (const r of rows) {

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import type { FuzzyDate } from "../../core/dates.ts";
 import { dateFromColumns, type RecordType } from "../../records/index.ts";
-import type { MemorialDb } from "../schema.ts";
+import { QueryShape } from "../../store/query-shape.ts";
+import type { MemorialDb, MemorialSchema } from "../schema.ts";
 
 /**
  * The memorial's only door into the records: explicit column lists and the
@@ -179,18 +180,18 @@ export function refFromRow(r: RecordRow): PubRef {
 
 const CHUNK = 400;
 
+// The reads every public page makes, built once per shape (store/query-shape.ts).
+const recordsById = new QueryShape<MemorialSchema, RecordRow>((db, [ids]) =>
+  db.selectFrom("records").select(PUBLIC_RECORD_COLUMNS).where("id", "in", ids!).where("status", "=", "published").where("confidentiality", "=", "public"),
+);
+const publicIdsById = new QueryShape<MemorialSchema, { id: string }>((db, [ids]) => db.selectFrom("records").select("id").where("id", "in", ids!).where("status", "=", "published").where("confidentiality", "=", "public"));
+
 /** Public records by id (published, public, not merged); ids that fail the gate are simply absent. */
 export async function publicRecords(db: MemorialDb, ids: Iterable<string>): Promise<Map<string, PubRef>> {
   const all = [...new Set(ids)].filter(Boolean);
   const out = new Map<string, PubRef>();
   for (let i = 0; i < all.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom("records")
-      .select(PUBLIC_RECORD_COLUMNS)
-      .where("id", "in", all.slice(i, i + CHUNK))
-      .where("status", "=", "published")
-      .where("confidentiality", "=", "public")
-      .execute();
+    const rows = await recordsById.execute(db, [all.slice(i, i + CHUNK)]);
     for (const r of rows) out.set(r.id, refFromRow(r));
   }
   // Links to a parent or place that is not public are dropped here, once.
@@ -219,16 +220,7 @@ export function listedFromRow(r: { id: string; type: string; kind: string | null
 export async function publicIds(db: MemorialDb, ids: Iterable<string>): Promise<Set<string>> {
   const all = [...new Set(ids)].filter(Boolean);
   const out = new Set<string>();
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom("records")
-      .select("id")
-      .where("id", "in", all.slice(i, i + CHUNK))
-      .where("status", "=", "published")
-      .where("confidentiality", "=", "public")
-      .execute();
-    for (const r of rows) out.add(r.id);
-  }
+  for (let i = 0; i < all.length; i += CHUNK) for (const r of await publicIdsById.execute(db, [all.slice(i, i + CHUNK)])) out.add(r.id);
   return out;
 }
 
@@ -296,12 +288,56 @@ export interface ClaimQuery {
   withoutCitations?: boolean;
 }
 
+type ClaimColumn = "subject_id" | "object_id" | "place_id" | "id";
+
+/** Public claims (active, public, of a public subject) by one column, in date order. */
+function claimsQuery(db: MemorialDb, column: ClaimColumn, values: readonly string[], properties: readonly string[], terms: readonly string[]) {
+  let query = db
+    .selectFrom("claims")
+    .innerJoin("records as s", "s.id", "claims.subject_id")
+    .select(PUBLIC_CLAIM_COLUMNS.map((c) => `claims.${c}` as const))
+    .where(`claims.${column}`, "in", values)
+    .where("claims.status", "=", "active")
+    .where("claims.confidentiality", "=", "public")
+    .where("s.status", "=", "published")
+    .where("s.confidentiality", "=", "public");
+  if (properties.length) query = query.where("claims.property", "in", properties);
+  // An expression, not the column: the planner must keep to the subjects' index, not scan every act with the term.
+  if (terms.length) query = query.where(sql<string>`${sql.ref("claims.term")} || ''`, "in", terms);
+  return query.orderBy("claims.date_earliest").orderBy("claims.id");
+}
+
+const claimShape = (column: ClaimColumn): QueryShape<MemorialSchema, ClaimRow> => new QueryShape((db, [values, properties, terms]) => claimsQuery(db, column, values!, properties!, terms!));
+const claimShapes: Record<ClaimColumn, QueryShape<MemorialSchema, ClaimRow>> = { subject_id: claimShape("subject_id"), object_id: claimShape("object_id"), place_id: claimShape("place_id"), id: claimShape("id") };
+
+const citationsOf = new QueryShape<MemorialSchema, { claim_id: string; source_id: string; locator: string | null; quote: string | null; connection: string | null; status: string | null; confidentiality: string | null }>((db, [ids]) =>
+  db
+    .selectFrom("citations")
+    .leftJoin("records as src", "src.id", "citations.source_id")
+    .select(["citations.claim_id", "citations.source_id", "citations.locator", "citations.quote", "citations.connection", "src.status", "src.confidentiality"])
+    .where("citations.claim_id", "in", ids!)
+    .orderBy("citations.claim_id")
+    .orderBy("citations.source_id"),
+);
+
+const publicActIds = new QueryShape<MemorialSchema, { id: string }>((db, [ids]) =>
+  db
+    .selectFrom("claims")
+    .innerJoin("records as s", "s.id", "claims.subject_id")
+    .select("claims.id")
+    .where("claims.id", "in", ids!)
+    .where("claims.status", "=", "active")
+    .where("claims.confidentiality", "=", "public")
+    .where("s.status", "=", "published")
+    .where("s.confidentiality", "=", "public"),
+);
+
 /**
  * Public claims (active, public) whose subject is a public record, with their
  * citations reduced to public sources and their place and object checked.
  */
 export async function publicClaims(db: MemorialDb, q: ClaimQuery): Promise<PubClaim[]> {
-  const keys: [keyof ClaimQuery, "subject_id" | "object_id" | "place_id" | "id"][] = [
+  const keys: [keyof ClaimQuery, ClaimColumn][] = [
     ["subjects", "subject_id"],
     ["objects", "object_id"],
     ["places", "place_id"],
@@ -312,24 +348,8 @@ export async function publicClaims(db: MemorialDb, q: ClaimQuery): Promise<PubCl
   const values = q[filterKey] as readonly string[];
   if (values.length === 0) return [];
   const rows: ClaimRow[] = [];
-  const chunk = q.limit !== undefined ? Math.max(values.length, 1) : CHUNK;
-  for (let i = 0; i < values.length; i += chunk) {
-    let query = db
-      .selectFrom("claims")
-      .innerJoin("records as s", "s.id", "claims.subject_id")
-      .select(PUBLIC_CLAIM_COLUMNS.map((c) => `claims.${c}` as const))
-      .where(`claims.${column}`, "in", values.slice(i, i + chunk))
-      .where("claims.status", "=", "active")
-      .where("claims.confidentiality", "=", "public")
-      .where("s.status", "=", "published")
-      .where("s.confidentiality", "=", "public");
-    if (q.properties?.length) query = query.where("claims.property", "in", q.properties);
-    // An expression, not the column: the planner must keep to the subjects' index, not scan every act with the term.
-    if (q.terms?.length) query = query.where(sql<string>`${sql.ref("claims.term")} || ''`, "in", q.terms);
-    query = query.orderBy("claims.date_earliest").orderBy("claims.id");
-    if (q.limit !== undefined) query = query.limit(q.limit).offset(q.offset ?? 0);
-    rows.push(...(await query.execute()));
-  }
+  if (q.limit !== undefined) rows.push(...(await claimsQuery(db, column, values, q.properties ?? [], q.terms ?? []).limit(q.limit).offset(q.offset ?? 0).execute()));
+  else for (let i = 0; i < values.length; i += CHUNK) rows.push(...(await claimShapes[column].execute(db, [values.slice(i, i + CHUNK), q.properties ?? [], q.terms ?? []])));
   const claims = rows.map(claimFromRow);
   if (!q.withoutCitations) await attachCitations(db, claims);
   await checkLinks(db, claims);
@@ -341,18 +361,7 @@ async function attachCitations(db: MemorialDb, claims: PubClaim[]): Promise<void
   const byId = new Map(claims.map((c) => [c.id, c]));
   const rows: { claim_id: string; source_id: string; locator: string | null; quote: string | null; connection: string | null; status: string | null; confidentiality: string | null }[] = [];
   const ids = [...byId.keys()];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    rows.push(
-      ...(await db
-        .selectFrom("citations")
-        .leftJoin("records as src", "src.id", "citations.source_id")
-        .select(["citations.claim_id", "citations.source_id", "citations.locator", "citations.quote", "citations.connection", "src.status", "src.confidentiality"])
-        .where("citations.claim_id", "in", ids.slice(i, i + CHUNK))
-        .orderBy("citations.claim_id")
-        .orderBy("citations.source_id")
-        .execute()),
-    );
-  }
+  for (let i = 0; i < ids.length; i += CHUNK) rows.push(...(await citationsOf.execute(db, [ids.slice(i, i + CHUNK)])));
   for (const r of rows) {
     // The source's own gate, read in the same query: published and public, or not named.
     const visible = r.status === "published" && r.confidentiality === "public";
@@ -376,19 +385,7 @@ async function checkLinks(db: MemorialDb, claims: PubClaim[]): Promise<void> {
   const records = await publicIds(db, recordIds);
   const acts = new Set<string>();
   const ids = [...claimIds];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom("claims")
-      .innerJoin("records as s", "s.id", "claims.subject_id")
-      .select("claims.id")
-      .where("claims.id", "in", ids.slice(i, i + CHUNK))
-      .where("claims.status", "=", "active")
-      .where("claims.confidentiality", "=", "public")
-      .where("s.status", "=", "published")
-      .where("s.confidentiality", "=", "public")
-      .execute();
-    for (const r of rows) acts.add(r.id);
-  }
+  for (let i = 0; i < ids.length; i += CHUNK) for (const r of await publicActIds.execute(db, [ids.slice(i, i + CHUNK)])) acts.add(r.id);
   for (const c of claims) {
     if (c.placeId && !records.has(c.placeId)) c.placeId = null;
     if (c.objectId && !(c.property === "involvement" || c.property === "charge" ? acts : records).has(c.objectId)) c.objectId = null;
