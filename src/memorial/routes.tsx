@@ -7,7 +7,7 @@ import { termLabels } from "../records/index.ts";
 import { isLang, renderPage, translator, type Lang } from "../web/index.ts";
 import { vaultEvidence, type EvidencePort } from "./evidence.ts";
 import { Freshness, freshnessOfStore, PageCache } from "./freshness.ts";
-import { Buckets, checkPow, checkToken, formSecret, issueToken, sameOrigin, visitorKeyer } from "./guard.ts";
+import { Buckets, checkPow, checkToken, formSecret, sameOrigin, tokenIssuer, visitorKeyer } from "./guard.ts";
 import { serverLinks } from "./links.ts";
 import { makePageCtx, type PageCtx } from "./pages/common.tsx";
 import { AboutPage, MessagePage, RootPage } from "./pages/lists.tsx";
@@ -62,6 +62,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   });
   let secret: Buffer | undefined;
   const formKey = (): Buffer => (secret ??= formSecret(store.dataDir));
+  const tokenFor = tokenIssuer(formKey);
   const keyOf = visitorKeyer();
   const globalPosts = new Buckets(60, 60);
   const visitorPosts = new Buckets(5, 2);
@@ -102,7 +103,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       if (hit) return send(reply, hit.status, hit.body, true);
     }
     if (id !== undefined && !ID.test(id)) return notFoundPage(reply, lang);
-    const token = issueToken(formKey(), "post");
+    const token = tokenFor("post");
     const builtIn = generation;
     let rendered: Rendered;
     if (state) {
@@ -246,7 +247,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       const ctx = await pageCtx(lang, "testimony");
       const ref = about && ID.test(about) ? await publicRecord(db, about, ["person", "event", "place"]) : undefined;
       const aboutLabel = ref ? ((lang === "fa" ? (ref.labelFa ?? ref.label) : (ref.label ?? ref.labelFa)) ?? null) : null;
-      const html = renderPage(<TestimonyPage ctx={ctx} state={state} token={issueToken(formKey(), "testimony")} aboutLabel={aboutLabel ? `${aboutLabel} (${ref!.id})` : null} open={orgKey() !== null} />);
+      const html = renderPage(<TestimonyPage ctx={ctx} state={state} token={tokenFor("testimony")} aboutLabel={aboutLabel ? `${aboutLabel} (${ref!.id})` : null} open={orgKey() !== null} />);
       return send(reply, state && Object.keys(state.errors).length ? 400 : orgKey() ? 200 : 503, html, false);
     };
 
@@ -334,7 +335,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     scope.get<{ Params: { lang: string } }>("/:lang/testimony/follow-up", async (req, reply) => {
       if (!isLang(req.params.lang)) return passOn(reply);
       const ctx = await pageCtx(req.params.lang, "testimony/follow-up");
-      return send(reply, 200, renderPage(<FollowUpPage ctx={ctx} token={issueToken(formKey(), "follow-up")} />), false);
+      return send(reply, 200, renderPage(<FollowUpPage ctx={ctx} token={tokenFor("follow-up")} />), false);
     });
 
     scope.post<{ Params: { lang: string }; Body: Record<string, unknown> }>("/:lang/testimony/follow-up", async (req, reply) => {
@@ -347,7 +348,7 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
       const secretText = s("secret", 80);
       const text = s("text", LIMITS.textMax).trim();
       const ctx = await pageCtx(lang, "testimony/follow-up");
-      const token = issueToken(formKey(), "follow-up");
+      const token = tokenFor("follow-up");
       const render = (status: number, props: Partial<Parameters<typeof FollowUpPage>[0]>): FastifyReply => send(reply, status, renderPage(<FollowUpPage ctx={ctx} token={token} codename={codename} {...props} />), false);
       if (s("website", 200)) return render(400, { error: "memorial.followUp.wrong" });
       if (!checkToken(formKey(), "follow-up", s("token", 100))) return render(400, { error: "memorial.form.expired" });
