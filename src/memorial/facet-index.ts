@@ -60,22 +60,22 @@ async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Pr
 export class PublicFacetIndex {
   private valueNo = new Map<string, number>();
   private values: { facet: Facet; value: string }[] = [];
-  // Each person's facet values, packed: the person's slot (by record number,
-  // -1 for none), then where their values start in `packed` and how many. A
-  // search looks up a few hundred people at random among 100,000; an array per
-  // person cost a cache miss more.
+  // Each person's facet values, packed: by record number, where the person's
+  // block starts in `packed` (-1 for none); a block is the number of values,
+  // then the values. A search looks up a few hundred people at random among
+  // 100,000, and each separate array read cost a cache miss.
   private slot = new Int32Array(0);
-  /** People with a slot now. */
+  /** People with a block now. */
   private live = 0;
-  private start = new Int32Array(1024);
-  private count = new Int32Array(1024);
+  /** Blocks written, some since left unused by people read again. */
   private persons = 0;
   private packed = new Int32Array(4096);
   private used = 0;
   /** Values read for people not yet packed (rows arrive a value at a time). */
   private pending = new Map<string, number[]>();
   private tally = new Int32Array(0);
-  private seen = new Uint32Array(0);
+  /** By record number: marked with a count's stamp once counted. */
+  private seen = new Uint8Array(0);
   private stamp = 0;
   /** Summary acts and listings by record number. */
   private summaries: (ListedAct | undefined)[] = [];
@@ -124,19 +124,19 @@ export class PublicFacetIndex {
     const touched: number[] = [];
     const packed = this.packed;
     // A person listed twice is counted once: marked with this count's stamp.
-    if (this.seen.length < this.persons) this.seen = new Uint32Array(Math.max(this.persons * 2, 1024));
+    const slot = this.slot;
+    if (this.seen.length < slot.length) this.seen = new Uint8Array(slot.length);
     const seen = this.seen;
-    if (this.stamp === 0xffffffff) {
+    if (this.stamp === 0xff) {
       seen.fill(0);
       this.stamp = 0;
     }
     const stamp = ++this.stamp;
-    const slot = this.slot;
     for (const n of people) {
-      const p = n < slot.length ? slot[n]! : -1;
-      if (p < 0 || seen[p] === stamp) continue;
-      seen[p] = stamp;
-      for (let i = this.start[p]!, end = i + this.count[p]!; i < end; i++) if (tally[packed[i]!]!++ === 0) touched.push(packed[i]!);
+      const at = n < slot.length ? slot[n]! : -1;
+      if (at < 0 || seen[n] === stamp) continue;
+      seen[n] = stamp;
+      for (let i = at + 1, end = i + packed[at]!; i < end; i++) if (tally[packed[i]!]!++ === 0) touched.push(packed[i]!);
     }
     const out: FacetCounts = { year: [], province: [], prison: [], charge: [], age: [], sex: [] };
     for (const v of touched) {
@@ -193,9 +193,9 @@ export class PublicFacetIndex {
     if (!wanted.length) return [...people];
     const slot = this.slot;
     return people.filter((n) => {
-      const p = n < slot.length ? slot[n]! : -1;
-      if (p < 0) return false;
-      const has = this.packed.subarray(this.start[p], this.start[p]! + this.count[p]!);
+      const at = n < slot.length ? slot[n]! : -1;
+      if (at < 0) return false;
+      const has = this.packed.subarray(at + 1, at + 1 + this.packed[at]!);
       return wanted.every((v) => has.includes(v));
     });
   }
@@ -324,22 +324,13 @@ export class PublicFacetIndex {
   /** Packs the values read since the last time; a person read again gets a new place (the old one is left unused). */
   private pack(): void {
     for (const [id, list] of this.pending) {
-      if (this.persons === this.start.length) {
-        const start = new Int32Array(this.start.length * 2);
-        start.set(this.start);
-        this.start = start;
-        const count = new Int32Array(this.count.length * 2);
-        count.set(this.count);
-        this.count = count;
-      }
-      if (this.used + list.length > this.packed.length) {
-        const packed = new Int32Array(Math.max(this.packed.length * 2, this.used + list.length));
+      if (this.used + list.length + 1 > this.packed.length) {
+        const packed = new Int32Array(Math.max(this.packed.length * 2, this.used + list.length + 1));
         packed.set(this.packed);
         this.packed = packed;
       }
-      this.packed.set(list, this.used);
-      this.start[this.persons] = this.used;
-      this.count[this.persons] = list.length;
+      this.packed[this.used] = list.length;
+      this.packed.set(list, this.used + 1);
       const n = this.numbers.of(id);
       if (n >= this.slot.length) {
         const slot = new Int32Array(Math.max(1024, n * 2)).fill(-1);
@@ -347,8 +338,9 @@ export class PublicFacetIndex {
         this.slot = slot;
       }
       if (this.slot[n]! < 0) this.live++;
-      this.slot[n] = this.persons++;
-      this.used += list.length;
+      this.slot[n] = this.used;
+      this.used += list.length + 1;
+      this.persons++;
     }
     this.pending.clear();
   }
