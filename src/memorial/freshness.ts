@@ -81,12 +81,21 @@ export class Freshness {
 /** The running memorial's freshness for a store: tests make it look for changes at once. */
 export const freshnessOfStore = new WeakMap<object, Freshness>();
 
-/** A small LRU of rendered pages, emptied whenever the records change. */
+/**
+ * A small LRU of rendered pages, emptied whenever the records change. A page
+ * is kept the second time it is built, not the first (the keys of pages built
+ * once are remembered, as many as the cache holds): most pages of a memorial
+ * of 100,000 people are asked for once, by a crawler or a single visitor, and
+ * keeping each of them pushed out the pages that visitors come back to, and
+ * kept the main thread collecting the pages it had let go.
+ */
 export class PageCache {
-  private readonly map = new Map<string, { body: string | Uint8Array; status: number }>();
+  private readonly map = new Map<string, { body: string; status: number }>();
+  /** Keys of pages built once and not kept, oldest first. */
+  private readonly once = new Set<string>();
   constructor(private readonly max = 2000) {}
 
-  get(key: string): { body: string | Uint8Array; status: number } | undefined {
+  get(key: string): { body: string; status: number } | undefined {
     const hit = this.map.get(key);
     if (hit) {
       this.map.delete(key);
@@ -95,16 +104,24 @@ export class PageCache {
     return hit;
   }
 
-  set(key: string, value: { body: string | Uint8Array; status: number }): void {
-    if (this.map.size >= this.max) {
+  /** Offers a page built now: kept if it was built before since the cache last forgot it. */
+  set(key: string, value: { body: string; status: number }): void {
+    if (!this.map.has(key) && !this.once.delete(key)) {
+      if (this.once.size >= this.max) this.once.delete(this.once.values().next().value!);
+      this.once.add(key);
+      return;
+    }
+    if (!this.map.has(key) && this.map.size >= this.max) {
       const oldest = this.map.keys().next().value;
       if (oldest !== undefined) this.map.delete(oldest);
     }
+    this.map.delete(key);
     this.map.set(key, value);
   }
 
   clear(): void {
     this.map.clear();
+    this.once.clear();
   }
 
   get size(): number {

@@ -13,12 +13,8 @@ import { buildPage, type PageKind } from "./render.tsx";
 import { RecordNumbers } from "./record-numbers.ts";
 import { memorialDb, type MemorialDb } from "./schema.ts";
 
-/**
- * What rendering one public page gave: its HTML (as UTF-8 bytes when it
- * comes from a thread, moved rather than copied), the survivor of a merged
- * record, or nothing public by that id.
- */
-export type Rendered = { kind: "html"; html: string | Uint8Array } | { kind: "moved"; to: string } | { kind: "missing" };
+/** What rendering one public page gave: its HTML, the survivor of a merged record, or nothing public by that id. */
+export type Rendered = { kind: "html"; html: string } | { kind: "moved"; to: string } | { kind: "missing" };
 
 /**
  * Renders the memorial's public pages, the ones every visitor sees alike
@@ -28,7 +24,7 @@ export type Rendered = { kind: "html"; html: string | Uint8Array } | { kind: "mo
  */
 export interface PublicRenderer {
   page(lang: Lang, kind: PageKind, id: string | undefined, page: number, token: string): Promise<Rendered>;
-  search(lang: Lang, params: SearchParams): Promise<string | Uint8Array>;
+  search(lang: Lang, params: SearchParams): Promise<string>;
   /** The records, moderation or vocabularies changed: derived data held in memory is read again. */
   changed(): void;
   /**

@@ -52,7 +52,7 @@ export class RenderPool implements PublicRenderer {
     return this.run({ op: "page", lang, kind, pageId: id, page, token });
   }
 
-  async search(lang: Lang, params: SearchParams): Promise<string | Uint8Array> {
+  async search(lang: Lang, params: SearchParams): Promise<string> {
     const r = await this.run({ op: "search", lang, params });
     if (r.kind !== "html") throw new Error("a render thread answered a search without a page");
     return r.html;

@@ -75,12 +75,12 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const terms = async (): Promise<(v: string, c: string | null, lang: Lang) => string> => termLabels(makeCtx(store, PUBLIC));
   const pageCtx = async (lang: Lang, path: string): Promise<PageCtx> => makePageCtx(lang, serverLinks(), path, await terms());
 
-  const send = (reply: FastifyReply, status: number, html: string | Uint8Array, cacheable: boolean): FastifyReply =>
+  const send = (reply: FastifyReply, status: number, html: string, cacheable: boolean): FastifyReply =>
     reply
       .code(status)
       .type(HTML)
       .header("cache-control", cacheable ? "public, max-age=60" : "no-store")
-      .send(typeof html === "string" ? html : Buffer.from(html.buffer, html.byteOffset, html.byteLength));
+      .send(html);
 
   const notFoundPage = async (reply: FastifyReply, lang: Lang): Promise<FastifyReply> => {
     const ctx = await pageCtx(lang, "");
