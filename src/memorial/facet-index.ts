@@ -110,9 +110,13 @@ export class PublicFacetIndex {
 
   /** Facet counts over these people, ordered as the search page lists them. */
   async counts(ids: readonly string[]): Promise<FacetCounts> {
-    // Ready first: the people read now are numbered as they are read.
+    return this.countsOf(await this.numbersOf(ids));
+  }
+
+  /** The record numbers of those of these ids that have one, once the index is read (it numbers people as it reads them). */
+  async numbersOf(ids: Iterable<string>): Promise<number[]> {
     await this.ready();
-    return this.countsOf(this.numbers.known(ids));
+    return this.numbers.known(ids);
   }
 
   /** Facet counts over these people, by record number. */
@@ -176,8 +180,7 @@ export class PublicFacetIndex {
 
   /** The people (in their order) having every facet value of the filter. */
   async filter(ids: readonly string[], filter: FacetFilter): Promise<string[]> {
-    await this.ready();
-    return (await this.filterOf(this.numbers.known(ids), filter)).map((n) => this.numbers.id(n));
+    return (await this.filterOf(await this.numbersOf(ids), filter)).map((n) => this.numbers.id(n));
   }
 
   /** The people (by record number, in their order) having every facet value of the filter. */

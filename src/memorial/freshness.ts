@@ -106,16 +106,16 @@ export class PageCache {
 
   /** Offers a page built now: kept if it was built before since the cache last forgot it. */
   set(key: string, value: { body: string; status: number }): void {
-    if (!this.map.has(key) && !this.once.delete(key)) {
+    if (this.map.delete(key)) {
+      this.map.set(key, value);
+      return;
+    }
+    if (!this.once.delete(key)) {
       if (this.once.size >= this.max) this.once.delete(this.once.values().next().value!);
       this.once.add(key);
       return;
     }
-    if (!this.map.has(key) && this.map.size >= this.max) {
-      const oldest = this.map.keys().next().value;
-      if (oldest !== undefined) this.map.delete(oldest);
-    }
-    this.map.delete(key);
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
     this.map.set(key, value);
   }
 

@@ -64,10 +64,7 @@ test("what a result shows of a person follows a rename, unpublishing and publish
   const freshness = new Freshness(db, 0);
   await freshness.check(true);
   const index = new PublicFacetIndex(db);
-  const labels = async (): Promise<Record<string, string | null>> => {
-    await index.ready();
-    return Object.fromEntries((await index.listedOf(index.numbers.known([a, b, c]))).map((r) => [r.id, r.label]));
-  };
+  const labels = async (): Promise<Record<string, string | null>> => Object.fromEntries((await index.listedOf(await index.numbersOf([a, b, c]))).map((r) => [r.id, r.label]));
   assert.deepEqual(await labels(), { [a]: "Listedone Arghavan", [b]: "Listedtwo Arghavan" }, "public people only");
 
   const claim = await db.selectFrom("claims").select(["id", "version"]).where("subject_id", "=", a).where("property", "=", "name").executeTakeFirstOrThrow();

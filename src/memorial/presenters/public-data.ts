@@ -180,11 +180,22 @@ export function refFromRow(r: RecordRow): PubRef {
 
 const CHUNK = 400;
 
+/** The public gate of records: published and public. */
+const gatedRecords = (db: MemorialDb) => db.selectFrom("records").where("status", "=", "published").where("confidentiality", "=", "public");
+
+/** The public gate of claims: active and public, of a subject through the records' gate. */
+const gatedClaims = (db: MemorialDb) =>
+  db
+    .selectFrom("claims")
+    .innerJoin("records as s", "s.id", "claims.subject_id")
+    .where("claims.status", "=", "active")
+    .where("claims.confidentiality", "=", "public")
+    .where("s.status", "=", "published")
+    .where("s.confidentiality", "=", "public");
+
 // The reads every public page makes, built once per shape (store/query-shape.ts).
-const recordsById = new QueryShape<MemorialSchema, RecordRow>((db, [ids]) =>
-  db.selectFrom("records").select(PUBLIC_RECORD_COLUMNS).where("id", "in", ids!).where("status", "=", "published").where("confidentiality", "=", "public"),
-);
-const publicIdsById = new QueryShape<MemorialSchema, { id: string }>((db, [ids]) => db.selectFrom("records").select("id").where("id", "in", ids!).where("status", "=", "published").where("confidentiality", "=", "public"));
+const recordsById = new QueryShape<MemorialSchema, RecordRow>((db, [ids]) => gatedRecords(db).select(PUBLIC_RECORD_COLUMNS).where("id", "in", ids!));
+const publicIdsById = new QueryShape<MemorialSchema, { id: string }>((db, [ids]) => gatedRecords(db).select("id").where("id", "in", ids!));
 
 /** Public records by id (published, public, not merged); ids that fail the gate are simply absent. */
 export async function publicRecords(db: MemorialDb, ids: Iterable<string>): Promise<Map<string, PubRef>> {
@@ -209,8 +220,7 @@ export async function publicRecords(db: MemorialDb, ids: Iterable<string>): Prom
 export type ListedRecord = Pick<PubRef, "id" | "type" | "kind" | "label" | "labelFa" | "synthetic">;
 
 /** A listing's columns of records, through the public gate (published and public). */
-export const listedQuery = (db: MemorialDb) =>
-  db.selectFrom("records").select(["id", "type", "kind", "synthetic", "label_public", "label_public_fa"]).where("status", "=", "published").where("confidentiality", "=", "public");
+export const listedQuery = (db: MemorialDb) => gatedRecords(db).select(["id", "type", "kind", "synthetic", "label_public", "label_public_fa"]);
 
 export function listedFromRow(r: { id: string; type: string; kind: string | null; synthetic: number | boolean; label_public: string | null; label_public_fa: string | null }): ListedRecord {
   return { id: r.id, type: r.type as RecordType, kind: r.kind, label: r.label_public, labelFa: r.label_public_fa, synthetic: Boolean(r.synthetic) };
@@ -292,15 +302,9 @@ type ClaimColumn = "subject_id" | "object_id" | "place_id" | "id";
 
 /** Public claims (active, public, of a public subject) by one column, in date order. */
 function claimsQuery(db: MemorialDb, column: ClaimColumn, values: readonly string[], properties: readonly string[], terms: readonly string[]) {
-  let query = db
-    .selectFrom("claims")
-    .innerJoin("records as s", "s.id", "claims.subject_id")
+  let query = gatedClaims(db)
     .select(PUBLIC_CLAIM_COLUMNS.map((c) => `claims.${c}` as const))
-    .where(`claims.${column}`, "in", values)
-    .where("claims.status", "=", "active")
-    .where("claims.confidentiality", "=", "public")
-    .where("s.status", "=", "published")
-    .where("s.confidentiality", "=", "public");
+    .where(`claims.${column}`, "in", values);
   if (properties.length) query = query.where("claims.property", "in", properties);
   // An expression, not the column: the planner must keep to the subjects' index, not scan every act with the term.
   if (terms.length) query = query.where(sql<string>`${sql.ref("claims.term")} || ''`, "in", terms);
@@ -310,7 +314,10 @@ function claimsQuery(db: MemorialDb, column: ClaimColumn, values: readonly strin
 const claimShape = (column: ClaimColumn): QueryShape<MemorialSchema, ClaimRow> => new QueryShape((db, [values, properties, terms]) => claimsQuery(db, column, values!, properties!, terms!));
 const claimShapes: Record<ClaimColumn, QueryShape<MemorialSchema, ClaimRow>> = { subject_id: claimShape("subject_id"), object_id: claimShape("object_id"), place_id: claimShape("place_id"), id: claimShape("id") };
 
-const citationsOf = new QueryShape<MemorialSchema, { claim_id: string; source_id: string; locator: string | null; quote: string | null; connection: string | null; status: string | null; confidentiality: string | null }>((db, [ids]) =>
+/** A citation with its source's gate, read in the same query. */
+type CitationRow = { claim_id: string; source_id: string; locator: string | null; quote: string | null; connection: string | null; status: string | null; confidentiality: string | null };
+
+const citationsOf = new QueryShape<MemorialSchema, CitationRow>((db, [ids]) =>
   db
     .selectFrom("citations")
     .leftJoin("records as src", "src.id", "citations.source_id")
@@ -320,17 +327,7 @@ const citationsOf = new QueryShape<MemorialSchema, { claim_id: string; source_id
     .orderBy("citations.source_id"),
 );
 
-const publicActIds = new QueryShape<MemorialSchema, { id: string }>((db, [ids]) =>
-  db
-    .selectFrom("claims")
-    .innerJoin("records as s", "s.id", "claims.subject_id")
-    .select("claims.id")
-    .where("claims.id", "in", ids!)
-    .where("claims.status", "=", "active")
-    .where("claims.confidentiality", "=", "public")
-    .where("s.status", "=", "published")
-    .where("s.confidentiality", "=", "public"),
-);
+const publicActIds = new QueryShape<MemorialSchema, { id: string }>((db, [ids]) => gatedClaims(db).select("claims.id").where("claims.id", "in", ids!));
 
 /**
  * Public claims (active, public) whose subject is a public record, with their
@@ -359,7 +356,7 @@ export async function publicClaims(db: MemorialDb, q: ClaimQuery): Promise<PubCl
 async function attachCitations(db: MemorialDb, claims: PubClaim[]): Promise<void> {
   if (!claims.length) return;
   const byId = new Map(claims.map((c) => [c.id, c]));
-  const rows: { claim_id: string; source_id: string; locator: string | null; quote: string | null; connection: string | null; status: string | null; confidentiality: string | null }[] = [];
+  const rows: CitationRow[] = [];
   const ids = [...byId.keys()];
   for (let i = 0; i < ids.length; i += CHUNK) rows.push(...(await citationsOf.execute(db, [ids.slice(i, i + CHUNK)])));
   for (const r of rows) {

@@ -104,7 +104,7 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
     people = rows.map(refFromRow);
     facets = await facetCounts(db, { filter: params.filter });
   }
-  const lastAct = await indexes.facets.summariesOf(shown ?? indexes.facets.numbers.known(people.map((p) => p.id)));
+  const lastAct = await indexes.facets.summariesOf(shown ?? (await indexes.facets.numbersOf(people.map((p) => p.id))));
   const refIds = new Set<string>([...facets.province.map((f) => f.value), ...facets.prison.map((f) => f.value), ...[...lastAct.values()].flatMap((a) => (a.placeId ? [a.placeId] : []))]);
   const refs = await indexes.facets.placesOf(refIds);
   // A facet value that is no longer a public place is not offered.
