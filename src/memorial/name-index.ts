@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { nameKeys } from "../core/names.ts";
-import { queryTokens } from "../records/index.ts";
+import { queryWords } from "../records/index.ts";
 import { RecordNumbers } from "./record-numbers.ts";
 import type { MemorialDb } from "./schema.ts";
 
@@ -75,6 +75,17 @@ export class PublicNameIndex {
    * names are alike, so comparing numbers instead of ids matters.
    */
   private idRank = new Int32Array(0);
+  /** The record at each place in record id order (the inverse of `idRank`). */
+  private byIdRank = new Int32Array(0);
+  /**
+   * Each entry's name's place among the distinct names in text order, as of
+   * the last full read (entries added since have none). With it, and with
+   * `idRank`, the whole ranking of a hit is one number (`sortKey`), and
+   * results sort as numbers rather than name by name.
+   */
+  private nameRank = new Int32Array(0);
+  /** Bit widths of the parts of a sort key, or undefined when they do not fit in a double's 53 bits. */
+  private keyBits: { id: number; name: number; words: number } | undefined;
   /** First entry of each record, or -1. */
   private recHead = new Ints();
   private wordNo = new Map<string, number>();
@@ -101,6 +112,12 @@ export class PublicNameIndex {
   /** Scratch marks for intersecting postings, one per entry. */
   private marks = new Uint32Array(0);
   private stamp = 0;
+  /** Scratch, per word: which query words it equals (odd bits) or extends (even bits). */
+  private wordBits = new Uint32Array(0);
+  /** Scratch, per record: the query that last saw it, and where its best entry is among the candidates. */
+  private recSeen = new Uint32Array(0);
+  private recAt = new Int32Array(0);
+  private queries = 0;
   private seq = -1;
   private stale = true;
   private updating: Promise<void> | undefined;
@@ -172,6 +189,8 @@ export class PublicNameIndex {
     const byId = Array.from(this.records, (_, i) => i).sort((a, b) => (this.records[a]! < this.records[b]! ? -1 : 1));
     this.idRank = new Int32Array(this.records.length);
     for (let i = 0; i < byId.length; i++) this.idRank[byId[i]!] = i;
+    this.byIdRank = Int32Array.from(byId);
+    this.rankNames();
     this.seq = seq;
     this.built = true;
   }
@@ -182,6 +201,9 @@ export class PublicNameIndex {
 
   private clear(): void {
     this.idRank = new Int32Array(0);
+    this.byIdRank = new Int32Array(0);
+    this.nameRank = new Int32Array(0);
+    this.keyBits = undefined;
     this.eRec = new Ints();
     this.eStart = new Ints();
     this.eCounts = new Ints();
@@ -275,6 +297,50 @@ export class PublicNameIndex {
     this.live++;
   }
 
+  /** Ranks every entry's name among the distinct names, in the order `compareNames` gives. */
+  private rankNames(): void {
+    this.sortWords();
+    const rank = this.rank;
+    const flat = this.flat.buf;
+    const entries = this.eRec.length;
+    // Names repeat (many people share one): rank each distinct word sequence once.
+    const distinct = new Map<string, number>();
+    const seqs: number[][] = [];
+    const nameOf = new Int32Array(entries);
+    let maxWords = 0;
+    for (let e = 0; e < entries; e++) {
+      const start = this.eStart.buf[e]!;
+      const nw = this.eCounts.buf[e]! >> 8;
+      if (nw > maxWords) maxWords = nw;
+      const seq: number[] = [];
+      for (let w = start; w < start + nw; w++) seq.push(rank[flat[w]!]!);
+      const text = seq.join(" ");
+      let no = distinct.get(text);
+      if (no === undefined) {
+        no = seqs.length;
+        distinct.set(text, no);
+        seqs.push(seq);
+      }
+      nameOf[e] = no;
+    }
+    const order = Array.from(seqs, (_, i) => i).sort((a, b) => {
+      const x = seqs[a]!;
+      const y = seqs[b]!;
+      for (let i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+      return x.length - y.length;
+    });
+    const place = new Int32Array(seqs.length);
+    for (let i = 0; i < order.length; i++) place[order[i]!] = i;
+    this.nameRank = new Int32Array(entries);
+    for (let e = 0; e < entries; e++) this.nameRank[e] = place[nameOf[e]!]!;
+    const bits = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1)));
+    const id = bits(this.records.length);
+    const name = bits(seqs.length);
+    const words = bits(maxWords);
+    // Six bits of score above them: at most 12 query words, 3 points each, and 1 more.
+    this.keyBits = id + name + words + 6 <= 53 ? { id, name, words } : undefined;
+  }
+
   private sortWords(): void {
     if (!this.sortedDirty) return;
     this.sorted.sort();
@@ -308,17 +374,34 @@ export class PublicNameIndex {
    */
   async search(q: string, limit: number, offset = 0): Promise<{ hits: NameHit[]; total: number }> {
     await this.ready();
-    const { tokens } = queryTokens(q);
-    if (!tokens.length) return { hits: [], total: 0 };
+    const { recs, scores, total } = this.ranked(q, limit, offset);
+    const shared = this.shared.buf;
+    return { hits: recs.map((rec, i) => ({ id: this.records[rec]!, no: shared[rec]!, type: this.recordTypes[rec]!, score: scores[i]! })), total };
+  }
+
+  /** As `search`, giving only the records' shared numbers: all a search of people needs, without reading 200 ids. */
+  async searchNumbers(q: string, limit: number, offset = 0): Promise<{ numbers: number[]; total: number }> {
+    await this.ready();
+    const { recs, total } = this.ranked(q, limit, offset);
+    const shared = this.shared.buf;
+    return { numbers: recs.map((rec) => shared[rec]!), total };
+  }
+
+  /** The index's own numbers of the records matching, best first, with their scores. */
+  private ranked(q: string, limit: number, offset: number): { recs: number[]; scores: number[]; total: number } {
+    const tokens = queryWords(q);
+    if (!tokens.length) return { recs: [], scores: [], total: 0 };
+    this.sortWords();
     const perToken = tokens.map((t) => {
       const key = nameKeys(t)[0];
       const keyId = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? this.keyNo.get(key) : undefined;
+      const words = this.wordsFor(t);
       // A word whose every entry has the query word's key adds nothing to the key's postings.
-      const lists: Ints[] = this.wordsFor(t).flatMap((w) => (keyId !== undefined && this.wordKey[w] === keyId ? [] : [this.wordPostings[w]!]));
+      const lists: Ints[] = words.flatMap((w) => (keyId !== undefined && this.wordKey[w] === keyId ? [] : [this.wordPostings[w]!]));
       if (keyId !== undefined) lists.push(this.keyPostings[keyId]!);
       let size = 0;
       for (const l of lists) size += l.length;
-      return { t, keyId, lists, size };
+      return { t, keyId: keyId ?? -1, exact: this.wordNo.get(t) ?? -1, words, lists, size };
     });
     // Entries matching every word: each word's postings, rarest first, advance a mark.
     const order = [...perToken].sort((a, b) => a.size - b.size);
@@ -340,32 +423,41 @@ export class PublicNameIndex {
       }
     }
     const done = base + order.length;
-    this.sortWords();
-    const rank = this.rank;
+    // What each word of the index is to this query: bit 2i+1 when it is query word i, bit 2i when it starts with it.
+    if (this.wordBits.length < this.words.length) this.wordBits = new Uint32Array(Math.max(this.words.length * 2, 64));
+    const wordBits = this.wordBits;
+    perToken.forEach((p, i) => {
+      // A word of one letter must be whole, so it extends nothing.
+      if (p.t.length >= 2) for (const w of p.words) wordBits[w]! |= 1 << (2 * i);
+      if (p.exact >= 0) wordBits[p.exact]! |= 1 << (2 * i + 1);
+    });
+    if (this.recSeen.length < this.records.length) {
+      this.recSeen = new Uint32Array(Math.max(Math.ceil(this.records.length * 1.25), 1024));
+      this.recAt = new Int32Array(this.recSeen.length);
+    }
+    if (++this.queries > 0xfffffff0) {
+      this.recSeen.fill(0);
+      this.queries = 1;
+    }
+    const query = this.queries;
+    const recSeen = this.recSeen;
+    const recAt = this.recAt;
     const flat = this.flat.buf;
     const eRec = this.eRec.buf;
     const eStart = this.eStart.buf;
     const eCounts = this.eCounts.buf;
-    // Per token: the word equal to it, and the words it is a prefix of (a word of one letter must be whole).
-    const scorers = perToken.map((p) => ({ exact: this.wordNo.get(p.t) ?? -1, prefixes: p.t.length >= 2 ? new Set(this.wordsFor(p.t)) : new Set<number>(), keyId: p.keyId ?? -1 }));
-    const exactIds = scorers.map((x) => x.exact);
-    /** Compares two entries' names as texts (words joined by a space sort as word-by-word). */
-    const compareNames = (a: number, b: number): number => {
-      const na = eCounts[a]! >> 8;
-      const nb = eCounts[b]! >> 8;
-      const sa = eStart[a]!;
-      const sb = eStart[b]!;
-      for (let i = 0; i < na && i < nb; i++) {
-        const d = rank[flat[sa + i]!]! - rank[flat[sb + i]!]!;
-        if (d) return d;
-      }
-      return na - nb;
-    };
+    const nameRank = this.nameRank;
+    const rankedEntries = nameRank.length;
+    const idRank = this.idRank;
+    const rankedRecords = idRank.length;
+    const bits = this.keyBits;
+    const nTokens = perToken.length;
     // The best entry of each record: highest score, then fewest words, then the name in text order.
-    const bestOf = new Map<number, number>();
     const cRec: number[] = [];
     const cEntry: number[] = [];
     const cScore: number[] = [];
+    /** Every candidate was read at the last full read: each ranks as one number. */
+    let numeric = bits !== undefined;
     for (const list of order[0]!.lists) {
       const buf = list.buf;
       for (let j = 0; j < list.length; j++) {
@@ -377,56 +469,102 @@ export class PublicNameIndex {
         const start = eStart[e]!;
         const nw = eCounts[e]! >> 8;
         const nk = eCounts[e]! & 255;
+        let have = 0;
+        for (let w = start; w < start + nw; w++) have |= wordBits[flat[w]!]!;
         let score = 0;
-        for (const sc of scorers) {
-          let got = 0;
-          for (let w = start; w < start + nw; w++) {
-            const word = flat[w]!;
-            if (word === sc.exact) {
-              got = 3;
-              break;
-            }
-            if (sc.prefixes.has(word)) got = 2;
+        for (let i = 0; i < nTokens; i++) {
+          if (have & (1 << (2 * i + 1))) score += 3;
+          else if (have & (1 << (2 * i))) score += 2;
+          else {
+            const keyId = perToken[i]!.keyId;
+            if (keyId >= 0)
+              for (let k = start + nw; k < start + nw + nk; k++)
+                if (flat[k] === keyId) {
+                  score += 1;
+                  break;
+                }
           }
-          if (!got && sc.keyId >= 0) for (let k = start + nw; k < start + nw + nk; k++) if (flat[k] === sc.keyId) got = 1;
-          score += got;
         }
-        if (nw === exactIds.length) {
+        if (nw === nTokens) {
           let same = true;
-          for (let i = 0; i < nw && same; i++) same = flat[start + i] === exactIds[i];
+          for (let i = 0; i < nw && same; i++) same = flat[start + i] === perToken[i]!.exact;
           if (same) score += 1;
         }
-        const at = bestOf.get(rec);
-        if (at === undefined) {
-          bestOf.set(rec, cRec.length);
+        if (e >= rankedEntries || rec >= rankedRecords) numeric = false;
+        if (recSeen[rec] !== query) {
+          recSeen[rec] = query;
+          recAt[rec] = cRec.length;
           cRec.push(rec);
           cEntry.push(e);
           cScore.push(score);
           continue;
         }
+        const at = recAt[rec]!;
         const prev = cEntry[at]!;
-        if (score > cScore[at]! || (score === cScore[at]! && (nw - (eCounts[prev]! >> 8) || compareNames(e, prev)) < 0)) {
+        if (score > cScore[at]! || (score === cScore[at]! && (nw - (eCounts[prev]! >> 8) || this.compareNames(e, prev)) < 0)) {
           cEntry[at] = e;
           cScore[at] = score;
         }
       }
     }
+    for (const p of perToken) {
+      for (const w of p.words) wordBits[w] = 0;
+      if (p.exact >= 0) wordBits[p.exact] = 0;
+    }
+    const total = cRec.length;
+    const recs: number[] = [];
+    const scores: number[] = [];
+    if (numeric && bits) {
+      // Score (highest first), word count, name, record id: one number each, sorted as numbers.
+      const toName = 2 ** bits.id;
+      const toWords = toName * 2 ** bits.name;
+      const toScore = toWords * 2 ** bits.words;
+      const keys = new Float64Array(total);
+      for (let c = 0; c < total; c++) {
+        const e = cEntry[c]!;
+        keys[c] = (63 - cScore[c]!) * toScore + (eCounts[e]! >> 8) * toWords + nameRank[e]! * toName + idRank[cRec[c]!]!;
+      }
+      keys.sort();
+      for (let c = offset; c < total && c < offset + limit; c++) {
+        const key = keys[c]!;
+        recs.push(this.byIdRank[key % toName]!);
+        scores.push(63 - Math.floor(key / toScore));
+      }
+      return { recs, scores, total };
+    }
     const records = this.records;
-    const idRank = this.idRank;
-    const ranked = idRank.length;
-    const order2 = Array.from(cRec, (_, i) => i);
-    order2.sort((x, y) => {
+    const byRank = Array.from(cRec, (_, i) => i);
+    byRank.sort((x, y) => {
       const a = cEntry[x]!;
       const b = cEntry[y]!;
-      const d = cScore[y]! - cScore[x]! || (eCounts[a]! >> 8) - (eCounts[b]! >> 8) || compareNames(a, b);
+      const d = cScore[y]! - cScore[x]! || (eCounts[a]! >> 8) - (eCounts[b]! >> 8) || this.compareNames(a, b);
       if (d) return d;
       const rx = cRec[x]!;
       const ry = cRec[y]!;
-      return rx < ranked && ry < ranked ? idRank[rx]! - idRank[ry]! : records[rx]! < records[ry]! ? -1 : 1;
+      return rx < rankedRecords && ry < rankedRecords ? idRank[rx]! - idRank[ry]! : records[rx]! < records[ry]! ? -1 : 1;
     });
-    const shared = this.shared.buf;
-    const hits = order2.slice(offset, offset + limit).map((i) => ({ id: records[cRec[i]!]!, no: shared[cRec[i]!]!, type: this.recordTypes[cRec[i]!]!, score: cScore[i]! }));
-    return { hits, total: order2.length };
+    for (const i of byRank.slice(offset, offset + limit)) {
+      recs.push(cRec[i]!);
+      scores.push(cScore[i]!);
+    }
+    return { recs, scores, total };
+  }
+
+  /** Compares two entries' names as texts (words joined by a space sort as word-by-word). */
+  private compareNames(a: number, b: number): number {
+    const counts = this.eCounts.buf;
+    const starts = this.eStart.buf;
+    const flat = this.flat.buf;
+    const rank = this.rank;
+    const na = counts[a]! >> 8;
+    const nb = counts[b]! >> 8;
+    const sa = starts[a]!;
+    const sb = starts[b]!;
+    for (let i = 0; i < na && i < nb; i++) {
+      const d = rank[flat[sa + i]!]! - rank[flat[sb + i]!]!;
+      if (d) return d;
+    }
+    return na - nb;
   }
 
   /** Size of what is held, for the documentation and the benchmark. */

@@ -68,20 +68,18 @@ export interface SearchHit {
 const TOKEN = /^[\p{L}\p{N}]+$/u;
 
 /** Splits a query into index tokens; anything that is not a letter or digit is a separator. */
-export function queryTokens(q: string): { tokens: string[]; keys: string[] } {
-  const tokens = normaliseName(q)
+export function queryWords(q: string): string[] {
+  return normaliseName(q)
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0 && TOKEN.test(t))
     .slice(0, 12);
-  const keys = tokens.map((t) => nameKeys(t)[0] ?? "").filter((k) => TOKEN.test(k));
-  return { tokens, keys };
 }
 
 /** Finds records by name (either script, variant spellings) or source text. */
 export async function searchRecords(ctx: Ctx, q: string, options: SearchOptions = {}): Promise<SearchHit[]> {
   if (!options.publicOnly) authorize(ctx.actor, "search.staff");
   const levels = options.publicOnly ? ["public"] : visibleLevels(ctx.actor);
-  const { tokens } = queryTokens(q);
+  const tokens = queryWords(q);
   if (tokens.length === 0) return [];
   const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
   const offset = Math.max(options.offset ?? 0, 0);

@@ -55,3 +55,22 @@ test("a name is found by its words when an entry lacks a word's spelling key, re
   index.invalidate();
   assert.deepEqual((await index.search("Mahindokht", 10)).hits.map((h) => h.id).sort(), ["per_m1", "per_m2"], "an entry added since, without the key its word had");
 });
+
+test("results rank by match, then fewer words, then name in text order, then record id, before and after a change", async () => {
+  const index = new PublicNameIndex(memorialDb(store.db), ["person"]);
+  await add("per_r3", "Rana Ahmadinejad");
+  await add("per_r1", "Rana Ahmadi Zand");
+  await add("per_r4", "Rana Ahmadi");
+  await add("per_r2", "Rana Ahmadi");
+  await add("per_r5", "Ahmadi Rana");
+  const ids = async (q: string): Promise<string[]> => (await index.search(q, 10)).hits.map((h) => h.id);
+  // "Ahmadi Rana" holds both words, but not in the query's order: it ranks below the same words in order.
+  assert.deepEqual(await ids("Rana Ahmadi"), ["per_r2", "per_r4", "per_r5", "per_r1", "per_r3"], "the exact name, by record id; the same words otherwise ordered; a longer name; a word only begun");
+  assert.deepEqual(await ids("Rana Ah"), ["per_r5", "per_r2", "per_r4", "per_r3", "per_r1"], "prefixes alike: the two-word names in text order, then the longer name");
+  await add("per_r0", "Rana Ahmadian");
+  await add("per_r6", "Rana Ahmadi");
+  index.invalidate();
+  assert.deepEqual(await ids("Rana Ah"), ["per_r5", "per_r2", "per_r4", "per_r6", "per_r0", "per_r3", "per_r1"], "names added since take their places among those read before");
+  const scores = (await index.search("Rana Ahmadi", 10)).hits.map((h) => h.score);
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "scores never rise down the list");
+});

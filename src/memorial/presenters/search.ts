@@ -78,9 +78,9 @@ export async function searchMemorial(store: Store, params: SearchParams, indexes
   let shown: number[] | undefined;
   if (params.q) {
     if (indexes.people.numbers !== indexes.facets.numbers) throw new Error("the name and facet indexes must number records alike (searchIndexes)");
-    const found = await indexes.people.search(params.q, CANDIDATE_CAP);
+    const found = await indexes.people.searchNumbers(params.q, CANDIDATE_CAP);
     capped = found.total > CANDIDATE_CAP;
-    const ordered = await indexes.facets.filterOf(found.hits.map((h) => h.no), params.filter);
+    const ordered = await indexes.facets.filterOf(found.numbers, params.filter);
     total = ordered.length;
     shown = ordered.slice(params.page * PAGE_SIZE, (params.page + 1) * PAGE_SIZE);
     people = await indexes.facets.listedOf(shown);
