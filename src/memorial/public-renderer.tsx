@@ -6,12 +6,14 @@ import type { EvidencePort } from "./evidence.ts";
 import { serverLinks } from "./links.ts";
 import { PublicNameIndex } from "./name-index.ts";
 import { makePageCtx, type PageCtx } from "./pages/common.tsx";
+import type { PublicPost } from "./pages/tributes.tsx";
 import { SearchPage } from "./pages/lists.tsx";
 import { mergedTarget, searchMemorial, type SearchIndexes, type SearchParams } from "./presenters/index.ts";
 import { PublicFacetIndex } from "./facet-index.ts";
 import { buildPage, type PageKind } from "./render.tsx";
 import { RecordNumbers } from "./record-numbers.ts";
 import { memorialDb, type MemorialDb } from "./schema.ts";
+import { ApprovedPostsReader } from "./tributes.ts";
 
 /** What rendering one public page gave: its HTML, the survivor of a merged record, or nothing public by that id. */
 export type Rendered = { kind: "html"; html: string } | { kind: "moved"; to: string } | { kind: "missing" };
@@ -44,10 +46,12 @@ export function searchIndexes(db: MemorialDb): SearchIndexes {
 export function localRenderer(store: Store, evidence: EvidencePort): PublicRenderer {
   const db = memorialDb(store.db);
   const indexes = searchIndexes(db);
+  const posts = new ApprovedPostsReader(db);
+  const postsOf = (recordId: string): Promise<PublicPost[]> => posts.of(recordId);
   const pageCtx = async (lang: Lang, path: string): Promise<PageCtx> => makePageCtx(lang, serverLinks(), path, await termLabels(makeCtx(store, PUBLIC)));
   return {
     async page(lang, kind, id, page, token) {
-      const vnode = await buildPage(store, await pageCtx(lang, ""), kind, id, page, { token, state: undefined, evidence });
+      const vnode = await buildPage(store, await pageCtx(lang, ""), kind, id, page, { token, state: undefined, evidence, posts: postsOf });
       if (vnode) return { kind: "html", html: renderPage(vnode) };
       if (id && (kind === "person" || kind === "event" || kind === "place" || kind === "source" || kind === "organisation")) {
         const to = await mergedTarget(db, id);
@@ -64,6 +68,7 @@ export function localRenderer(store: Store, evidence: EvidencePort): PublicRende
       indexes.others.invalidate();
       indexes.facets.invalidate();
       forgetTerms(store);
+      posts.forget();
     },
     async warm() {
       await Promise.all([indexes.people.ready(), indexes.others.ready(), indexes.facets.ready()]);

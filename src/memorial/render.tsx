@@ -10,7 +10,7 @@ import { AtRiskPage, HomePage, RecordListPage, StatementsPage } from "./pages/li
 import { OfficialPage } from "./pages/officials.tsx";
 import { PersonPage, type EvidenceItem } from "./pages/person.tsx";
 import { EventPage, OrganisationPage, PlacePage, SourcePage } from "./pages/records.tsx";
-import type { FormState } from "./pages/tributes.tsx";
+import type { FormState, PublicPost } from "./pages/tributes.tsx";
 import { TrendsPage } from "./pages/trends.tsx";
 import {
   allRecords,
@@ -68,8 +68,9 @@ export async function placesMap(store: Store, ctx: PageCtx, current?: string): P
  * Builds one public page through the public presenters, for the server and
  * for the static mirror alike. Null when there is no public record by the id.
  */
-export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: string | undefined, page: number, extra: { token: string; state: FormState | undefined; evidence: EvidencePort }): Promise<VNode | null> {
+export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: string | undefined, page: number, extra: { token: string; state: FormState | undefined; evidence: EvidencePort; posts?: (recordId: string) => Promise<PublicPost[]> }): Promise<VNode | null> {
   const db = memorialDb(store.db);
+  const postsOf = extra.posts ?? ((recordId: string): Promise<PublicPost[]> => approvedPosts(db, recordId));
   const { t } = ctx;
   const at = (path: string): PageCtx => ({ ...ctx, path });
   switch (kind) {
@@ -109,7 +110,7 @@ export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: 
     case "person": {
       const p = await presentPerson(db, id!);
       if (!p) return null;
-      const posts = ctx.forms || ctx.links.mode.kind === "static" ? await approvedPosts(db, p.person.id) : [];
+      const posts = ctx.forms || ctx.links.mode.kind === "static" ? await postsOf(p.person.id) : [];
       const evidence = await evidenceFor(extra.evidence, ctx, p.sources.filter((s) => p.refs.get(s)?.kind === "media_file" || p.refs.get(s)?.kind === "web_capture" || p.refs.get(s)?.kind === "document"));
       // Most people on a memorial are victims with no post or involvement: no career to look up.
       const official = p.careerClaims && (await hasPublicCareer(makeCtx(store, PUBLIC), p.person.id)) ? ctx.links.page(ctx.lang, `officials/${p.person.id}`) : null;
@@ -118,7 +119,7 @@ export async function buildPage(store: Store, ctx: PageCtx, kind: PageKind, id: 
     case "event": {
       const e = await presentEvent(db, id!, page);
       if (!e) return null;
-      const posts = await approvedPosts(db, e.event.id);
+      const posts = await postsOf(e.event.id);
       const placeId = e.event.placeId ?? e.occurred.find((o) => o.placeId)?.placeId ?? undefined;
       const map = placeId ? await placesMap(store, at(`events/${e.event.id}`), placeId) : null;
       return <EventPage ctx={at(`events/${e.event.id}`)} e={e} page={page} posts={posts} tribute={extra.state} token={extra.token} mapSvg={map} />;

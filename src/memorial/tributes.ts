@@ -72,6 +72,40 @@ export async function approvedPosts(db: MemorialDb, recordId: string): Promise<P
   return top;
 }
 
+/**
+ * Approved posts for a renderer that builds pages many times a second. Most
+ * people on a memorial have no approved post, so which records have any is
+ * read once and kept until the renderer hears that pages changed (moderation
+ * marks them so, as do changes to records): a page without posts then asks
+ * the database nothing. Until that is heard, a post just approved is missing
+ * from new pages, as it is from the cached ones.
+ */
+export class ApprovedPostsReader {
+  private posted: Promise<Set<string>> | undefined;
+
+  constructor(private readonly db: MemorialDb) {}
+
+  /** Pages changed: which records have posts is read again on next use. */
+  forget(): void {
+    this.posted = undefined;
+  }
+
+  async of(recordId: string): Promise<PublicPost[]> {
+    const reading = (this.posted ??= this.db
+      .selectFrom("memorial_posts")
+      .select("record_id")
+      .distinct()
+      .where("status", "=", "approved")
+      .execute()
+      .then((rows) => new Set(rows.map((r) => r.record_id))));
+    // A failed read is not kept: the next page asks again.
+    reading.catch(() => {
+      if (this.posted === reading) this.posted = undefined;
+    });
+    return (await reading).has(recordId) ? approvedPosts(this.db, recordId) : [];
+  }
+}
+
 export interface QueuedPost {
   id: string;
   recordId: string;
