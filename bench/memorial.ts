@@ -116,11 +116,18 @@ function zipf<T>(xs: readonly T[]): () => T {
     return order[lo]!;
   };
 }
-/** Resident memory of the server process and its threads, in MB (Linux). */
-function serverRssMb(): number | undefined {
+/**
+ * Resident memory of the server process and its threads, in MB (Linux), and
+ * how much of it is files mapped into memory: the page threads read the
+ * database through a map, whose pages are the operating system's file cache,
+ * shared and given back under pressure, not memory the server holds.
+ */
+function serverRssMb(): { total: number; files: number } | undefined {
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1];
-    return kb ? Number(kb) / 1024 : undefined;
+    const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
+    const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+    const total = kb("VmRSS");
+    return Number.isNaN(total) ? undefined : { total: total / 1024, files: (kb("RssFile") || 0) / 1024 };
   } catch {
     return undefined;
   }
@@ -181,7 +188,7 @@ try {
   await paced("  search, given + family name (uncached)", anySearch);
   await paced("  visitors: people and searches, Zipf spread", visitors);
   const rss = serverRssMb();
-  if (rss !== undefined) console.log(`server resident memory after the runs: ${fmt(rss)} MB (${process.env.VIGIL_MEMORIAL_THREADS ?? "default"} memorial threads)`);
+  if (rss !== undefined) console.log(`server resident memory after the runs: ${fmt(rss.total)} MB, of which ${fmt(rss.files)} MB mapped from files, the program and the database (${process.env.VIGIL_MEMORIAL_THREADS ?? "default"} memorial threads)`);
 } finally {
   server.kill("SIGTERM");
   await new Promise((r) => server.once("exit", r));

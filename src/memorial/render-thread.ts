@@ -26,7 +26,7 @@ await import("../server/routes.ts");
 const port = parentPort;
 if (!port) throw new Error("render-thread.ts runs only as a worker thread");
 const { store: storeOptions } = workerData as { store: StoreOptions };
-const store = await openStore({ ...storeOptions, migrate: false, poolSize: 4 });
+const store = await openStore({ ...storeOptions, migrate: false, poolSize: 4, mapReads: true });
 const renderer = localRenderer(store, vaultEvidence(store));
 // Vocabulary edits leave no mark in the change log: labels are read again now and then.
 setInterval(() => forgetTerms(store), 60_000).unref();
