@@ -80,7 +80,7 @@ export class PublicNameIndex {
   /**
    * Each entry's name's place among the distinct names in text order, as of
    * the last full read (entries added since have none). With it, and with
-   * `idRank`, the whole ranking of a hit is one number (`sortKey`), and
+   * `idRank`, the whole ranking of a hit is one number, and
    * results sort as numbers rather than name by name.
    */
   private nameRank = new Int32Array(0);
