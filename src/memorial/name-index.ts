@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { nameKeys } from "../core/names.ts";
-import { queryWords } from "../records/index.ts";
+import { queryKey, queryWords } from "../records/index.ts";
 import { RecordNumbers } from "./record-numbers.ts";
 import type { MemorialDb } from "./schema.ts";
 
@@ -393,8 +393,8 @@ export class PublicNameIndex {
     if (!tokens.length) return { recs: [], scores: [], total: 0 };
     this.sortWords();
     const perToken = tokens.map((t) => {
-      const key = nameKeys(t)[0];
-      const keyId = key && /^[\p{L}\p{N}]+$/u.test(key) && key.length >= 2 ? this.keyNo.get(key) : undefined;
+      const key = queryKey(t);
+      const keyId = key === undefined ? undefined : this.keyNo.get(key);
       const words = this.wordsFor(t);
       // A word whose every entry has the query word's key adds nothing to the key's postings.
       const lists: Ints[] = words.flatMap((w) => (keyId !== undefined && this.wordKey[w] === keyId ? [] : [this.wordPostings[w]!]));

@@ -54,11 +54,11 @@ export async function submitPost(db: MemorialDb, p: PostInput, now: Date = new D
   return id;
 }
 
-/** Approved posts on a record, replies under the post they answer. */
 const approvedOf = new QueryShape<MemorialSchema, { id: string; parent_id: string | null; author: string | null; body: string; lang: string; created_at: string }>((db, [record]) =>
   db.selectFrom("memorial_posts").select(["id", "parent_id", "author", "body", "lang", "created_at"]).where("record_id", "=", record![0]!).where("status", "=", "approved").orderBy("created_at").orderBy("id").limit(500),
 );
 
+/** Approved posts on a record, replies under the post they answer. */
 export async function approvedPosts(db: MemorialDb, recordId: string): Promise<PublicPost[]> {
   const rows = await approvedOf.execute(db, [[recordId]]);
   const top: PublicPost[] = [];
@@ -91,18 +91,23 @@ export class ApprovedPostsReader {
   }
 
   async of(recordId: string): Promise<PublicPost[]> {
-    const reading = (this.posted ??= this.db
+    return (await this.postedRecords()).has(recordId) ? approvedPosts(this.db, recordId) : [];
+  }
+
+  private postedRecords(): Promise<Set<string>> {
+    if (this.posted) return this.posted;
+    const reading = this.db
       .selectFrom("memorial_posts")
       .select("record_id")
       .distinct()
       .where("status", "=", "approved")
       .execute()
-      .then((rows) => new Set(rows.map((r) => r.record_id))));
+      .then((rows) => new Set(rows.map((r) => r.record_id)));
     // A failed read is not kept: the next page asks again.
     reading.catch(() => {
       if (this.posted === reading) this.posted = undefined;
     });
-    return (await reading).has(recordId) ? approvedPosts(this.db, recordId) : [];
+    return (this.posted = reading);
   }
 }
 

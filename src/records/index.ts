@@ -7,7 +7,7 @@ export { addClaim, updateClaim, retractClaim } from "./claim-writer.ts";
 export { getRecord, listRecords, countRecords, relatedLabels, type RecordView, type ListOptions } from "./record-reader.ts";
 export { recordHistory, viewVersion, restoreVersion, diffSnapshots, type Change } from "./history.ts";
 export { mergePeople, undoMerge, mergesOf, type MergeResult } from "./merge.ts";
-export { searchRecords, queryWords, type SearchHit, type SearchOptions } from "./search.ts";
+export { searchRecords, queryWords, queryKey, type SearchHit, type SearchOptions } from "./search.ts";
 export { labelsFromNames } from "./labels.ts";
 export { recordFromRow, claimFromRow, dateFromColumns, dateToColumns } from "./rows.ts";
 export { exportNdjson, importNdjson, rebuildSearchIndex, popoloDate, EXPORT_FORMAT, EXPORT_VERSION, type ExportCounts, type ImportResult } from "./ndjson.ts";

@@ -75,6 +75,12 @@ export function queryWords(q: string): string[] {
     .slice(0, 12);
 }
 
+/** The spelling key a query word matches by, when it has one worth matching (letters or digits, two or more). */
+export function queryKey(word: string): string | undefined {
+  const key = nameKeys(word)[0];
+  return key && TOKEN.test(key) && key.length >= 2 ? key : undefined;
+}
+
 /** Finds records by name (either script, variant spellings) or source text. */
 export async function searchRecords(ctx: Ctx, q: string, options: SearchOptions = {}): Promise<SearchHit[]> {
   if (!options.publicOnly) authorize(ctx.actor, "search.staff");
@@ -86,10 +92,7 @@ export async function searchRecords(ctx: Ctx, q: string, options: SearchOptions 
   const fields = ["name", "label", ...(options.includeText ? ["text"] : []), ...(options.includeFathers ? ["father"] : [])];
 
   // Each word matches its normalised form (as a prefix when long enough) or its spelling key.
-  const perToken = tokens.map((t) => {
-    const key = nameKeys(t)[0];
-    return { t, key: key && TOKEN.test(key) && key.length >= 2 ? key : undefined };
-  });
+  const perToken = tokens.map((t) => ({ t, key: queryKey(t) }));
 
   let rows: { record_id: string; record_type: string; norm: string; field: string; score: number }[];
   if (ctx.store.dialect === "sqlite") {
