@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider, type SqliteDatabase, type SqliteStatement } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type Migration, type MigrationProvider, type SchemaMetadata, type SqliteDatabase, type SqliteStatement, type TableMetadata } from "kysely";
 import { VigilError } from "../core/errors.ts";
 import type { Dialect } from "./dialect.ts";
 import { migrations } from "./migrations/index.ts";
@@ -62,7 +62,7 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function runMigrations(db: Kysely<CoreTables>, dialect: Dialect, schema?: string): Promise<string[]> {
-  // Kysely finds its bookkeeping tables by introspecting every schema, so name ours explicitly.
+  // Kysely looks for its bookkeeping tables in this schema; name ours explicitly.
   const migrator = new Migrator({
     db,
     provider: new StaticProvider(dialect),
@@ -110,6 +110,72 @@ function postgresBulkInsert(): Store["bulkInsert"] {
 
 /** Mapped reads cover the first 2 GB of the file (SQLite, as built, allows no more); the rest is read as usual. */
 const MAPPED_BYTES = 2 ** 31;
+
+/**
+ * Kysely's PostgreSQL introspector reads the columns of every table in every
+ * schema, calling pg_get_serial_sequence for each; the migrator asks it only
+ * whether its two bookkeeping tables exist. A table dropped by anyone else at
+ * that moment (another application sharing the database, another store's
+ * schema) fails the whole migration with "column … does not exist". Vigil
+ * looks only in its own schema, where nothing else drops tables.
+ */
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(
+    private readonly db: Kysely<unknown>,
+    private readonly schema: string,
+  ) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`SELECT nspname AS name FROM pg_catalog.pg_namespace`.execute(this.db);
+    return rows.map((r) => ({ name: r.name }));
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ table: string; kind: string; column: string; type: string; type_schema: string; not_null: boolean; has_default: boolean; serial: boolean; comment: string | null }>`
+      SELECT c.relname AS table, c.relkind AS kind, a.attname AS column, t.typname AS type, tn.nspname AS type_schema,
+             a.attnotnull AS not_null, a.atthasdef AS has_default, col_description(a.attrelid, a.attnum) AS comment,
+             (a.attidentity <> '' OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid
+                WHERE d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'a' AND s.relkind = 'S')) AS serial
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+      JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+      WHERE n.nspname = ${this.schema} AND c.relkind IN ('r', 'v', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY c.relname, a.attnum`.execute(this.db);
+    const tables = new Map<string, { name: string; schema: string; isView: boolean; columns: TableMetadata["columns"][number][] }>();
+    for (const r of rows) {
+      let table = tables.get(r.table);
+      if (!table) tables.set(r.table, (table = { name: r.table, schema: this.schema, isView: r.kind === "v", columns: [] }));
+      table.columns.push({
+        name: r.column,
+        dataType: r.type,
+        dataTypeSchema: r.type_schema,
+        isNullable: !r.not_null,
+        hasDefaultValue: r.has_default,
+        isAutoIncrementing: r.serial,
+        ...(r.comment === null ? {} : { comment: r.comment }),
+      });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(): Promise<{ tables: TableMetadata[] }> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly schema: string,
+  ) {
+    super(config);
+  }
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db, this.schema);
+  }
+}
 
 function openSqlite(dataDir: string, mapReads: boolean): { db: Kysely<CoreTables>; raw: BetterSqlite3.Database } {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -238,7 +304,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
         c.release();
       }
     }
-    db = new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<CoreTables>({ dialect: new OwnSchemaPostgresDialect({ pool }, schema ?? "public") });
     bulkInsert = postgresBulkInsert();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } else {
