@@ -270,7 +270,11 @@ class RowStatement implements SqliteStatement {
   }
 
   private object(row: unknown[]): Record<string, unknown> {
-    // Names are read again should SQLite have prepared the statement anew with other columns.
+    // Names are read again should SQLite have prepared the statement anew with
+    // other columns (asking each time costs more than the rows). A column
+    // renamed by another connection with the count unchanged would keep its
+    // old name; Vigil changes its schema only by migrations, run on opening
+    // before any other connection reads.
     let names = this.names;
     if (names?.length !== row.length) names = this.names = this.stmt.columns().map((c) => c.name);
     const o: Record<string, unknown> = {};
