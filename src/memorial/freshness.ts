@@ -87,15 +87,17 @@ export const freshnessOfStore = new WeakMap<object, Freshness>();
  * once are remembered, as many as the cache holds): most pages of a memorial
  * of 100,000 people are asked for once, by a crawler or a single visitor, and
  * keeping each of them pushed out the pages that visitors come back to, and
- * kept the main thread collecting the pages it had let go.
+ * kept the main thread collecting the pages it had let go. Pages are kept as
+ * their own UTF-8 bytes, outside the heap the collector walks, and are sent
+ * without encoding them again.
  */
 export class PageCache {
-  private readonly map = new Map<string, { body: string; status: number }>();
+  private readonly map = new Map<string, { body: Buffer; status: number }>();
   /** Keys of pages built once and not kept, oldest first. */
   private readonly once = new Set<string>();
   constructor(private readonly max = 2000) {}
 
-  get(key: string): { body: string; status: number } | undefined {
+  get(key: string): { body: Buffer; status: number } | undefined {
     const hit = this.map.get(key);
     if (hit) {
       this.map.delete(key);
@@ -104,10 +106,11 @@ export class PageCache {
     return hit;
   }
 
-  /** Offers a page built now: kept if it was built before since the cache last forgot it. */
-  set(key: string, value: { body: string; status: number }): void {
+  /** Offers a page built now: kept (a copy: its bytes may be lent) if it was built before since the cache last forgot it. */
+  set(key: string, value: { body: string | Buffer; status: number }): void {
+    const kept = (): { body: Buffer; status: number } => ({ body: typeof value.body === "string" ? Buffer.from(value.body) : Buffer.from(value.body), status: value.status });
     if (this.map.delete(key)) {
-      this.map.set(key, value);
+      this.map.set(key, kept());
       return;
     }
     if (!this.once.delete(key)) {
@@ -116,7 +119,7 @@ export class PageCache {
       return;
     }
     if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
-    this.map.set(key, value);
+    this.map.set(key, kept());
   }
 
   clear(): void {

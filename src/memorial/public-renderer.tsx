@@ -15,8 +15,18 @@ import { RecordNumbers } from "./record-numbers.ts";
 import { memorialDb, type MemorialDb } from "./schema.ts";
 import { ApprovedPostsReader } from "./tributes.ts";
 
+/**
+ * A page's HTML: text, or its UTF-8 bytes lent from a render thread's shared
+ * memory (render-pool.ts), given back with `release` once the response is over.
+ */
+export type Html = string | LentHtml;
+export interface LentHtml {
+  readonly bytes: Buffer;
+  readonly release: () => void;
+}
+
 /** What rendering one public page gave: its HTML, the survivor of a merged record, or nothing public by that id. */
-export type Rendered = { kind: "html"; html: string } | { kind: "moved"; to: string } | { kind: "missing" };
+export type Rendered = { kind: "html"; html: Html } | { kind: "moved"; to: string } | { kind: "missing" };
 
 /**
  * Renders the memorial's public pages, the ones every visitor sees alike
@@ -26,7 +36,7 @@ export type Rendered = { kind: "html"; html: string } | { kind: "moved"; to: str
  */
 export interface PublicRenderer {
   page(lang: Lang, kind: PageKind, id: string | undefined, page: number, token: string): Promise<Rendered>;
-  search(lang: Lang, params: SearchParams): Promise<string>;
+  search(lang: Lang, params: SearchParams): Promise<Html>;
   /** The records, moderation or vocabularies changed: derived data held in memory is read again. */
   changed(): void;
   /**
@@ -37,13 +47,19 @@ export interface PublicRenderer {
   close(): Promise<void>;
 }
 
+/** A renderer in the calling thread: its pages are text. */
+export interface TextRenderer extends PublicRenderer {
+  page(lang: Lang, kind: PageKind, id: string | undefined, page: number, token: string): Promise<{ kind: "html"; html: string } | Exclude<Rendered, { kind: "html" }>>;
+  search(lang: Lang, params: SearchParams): Promise<string>;
+}
+
 /** The search's indexes, numbering records alike, so that name hits reach the facets as numbers. */
 export function searchIndexes(db: MemorialDb): SearchIndexes {
   const numbers = new RecordNumbers();
   return { people: new PublicNameIndex(db, ["person"], numbers), others: new PublicNameIndex(db, ["event", "place", "organisation", "source"], numbers), facets: new PublicFacetIndex(db, numbers) };
 }
 
-export function localRenderer(store: Store, evidence: EvidencePort): PublicRenderer {
+export function localRenderer(store: Store, evidence: EvidencePort): TextRenderer {
   const db = memorialDb(store.db);
   const indexes = searchIndexes(db);
   const posts = new ApprovedPostsReader(db);

@@ -14,18 +14,27 @@ import type { PageKind } from "./render.tsx";
  * to date and says when the records changed.
  */
 
+/** `cell`: where in the shared memory this page's bytes may go, or -1 for none free. */
 export type RenderTask =
-  | { id: number; op: "page"; lang: Lang; kind: PageKind; pageId: string | undefined; page: number; token: string }
-  | { id: number; op: "search"; lang: Lang; params: SearchParams };
+  | { id: number; cell: number; op: "page"; lang: Lang; kind: PageKind; pageId: string | undefined; page: number; token: string }
+  | { id: number; cell: number; op: "search"; lang: Lang; params: SearchParams };
 export type RenderMessage = RenderTask | { op: "changed" };
-export type RenderReply = { id: number; ok: true; rendered: Rendered } | { id: number; ok: false; message: string } | { op: "ready" };
+/** `written`: the page is that many bytes of UTF-8 in the task's cell. */
+export type RenderReply = { id: number; ok: true; rendered: Rendered } | { id: number; ok: true; written: number } | { id: number; ok: false; message: string } | { op: "ready" };
+/** The shared memory a thread writes pages into, cut into cells of `cellBytes`. */
+export interface ThreadCells {
+  cells: SharedArrayBuffer;
+  cellBytes: number;
+}
 
 // The same message catalogues, assets and extensions as the server: the pages must read alike.
 await import("../server/routes.ts");
 
 const port = parentPort;
 if (!port) throw new Error("render-thread.ts runs only as a worker thread");
-const { store: storeOptions } = workerData as { store: StoreOptions };
+const { store: storeOptions, cells, cellBytes } = workerData as { store: StoreOptions } & ThreadCells;
+const views = Array.from({ length: Math.floor(cells.byteLength / cellBytes) }, (_, i) => new Uint8Array(cells, i * cellBytes, cellBytes));
+const encoder = new TextEncoder();
 const store = await openStore({ ...storeOptions, migrate: false, poolSize: 4, mapReads: true });
 const renderer = localRenderer(store, vaultEvidence(store));
 // Vocabulary edits leave no mark in the change log: labels are read again now and then.
@@ -36,13 +45,19 @@ port.on("message", (m: RenderMessage) => {
     renderer.changed();
     return;
   }
-  const work = m.op === "page" ? renderer.page(m.lang, m.kind, m.pageId, m.page, m.token) : renderer.search(m.lang, m.params).then((html): Rendered => ({ kind: "html", html }));
+  const work = m.op === "page" ? renderer.page(m.lang, m.kind, m.pageId, m.page, m.token) : renderer.search(m.lang, m.params).then((html) => ({ kind: "html" as const, html }));
   work.then(
-    // Sent as text, copied. Pages sent as UTF-8 bytes and moved saved a copy, but
-    // each moved buffer counts as memory held outside the main thread's heap, and
-    // at 1,000 pages a second it ran a full collection every second, with pauses
-    // of up to 16 ms.
-    (rendered) => port.postMessage({ id: m.id, ok: true, rendered } satisfies RenderReply),
+    // Written into the task's cell of shared memory, so that the page never
+    // enters the main thread's heap (render-pool.ts says why); as text when no
+    // cell was free or the page is larger than one.
+    (rendered) => {
+      const view = views[m.cell];
+      if (rendered.kind === "html" && view) {
+        const { read, written } = encoder.encodeInto(rendered.html, view);
+        if (read === rendered.html.length) return port.postMessage({ id: m.id, ok: true, written } satisfies RenderReply);
+      }
+      port.postMessage({ id: m.id, ok: true, rendered } satisfies RenderReply);
+    },
     (e: unknown) => port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies RenderReply),
   );
 });

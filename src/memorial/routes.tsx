@@ -15,7 +15,7 @@ import { FollowUpPage, TestimonyPage, TestimonyReceipt } from "./pages/testimony
 import type { FormState } from "./pages/tributes.tsx";
 import { mergedTarget, parseSearchParams, publicIds, publicRecord } from "./presenters/index.ts";
 import { buildPage, evidenceFor, type PageKind } from "./render.tsx";
-import { localRenderer, type PublicRenderer, type Rendered } from "./public-renderer.tsx";
+import { localRenderer, type Html, type PublicRenderer, type Rendered } from "./public-renderer.tsx";
 import { RenderPool } from "./render-pool.ts";
 import { memorialDb } from "./schema.ts";
 import { LIMITS, addFollowUp, discardUploads, loadPublicKey, readFollowUp, saveTestimony, sealUpload, validateTestimony, type SealedFile, type TestimonyFields } from "./testimony/intake.ts";
@@ -75,7 +75,14 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const terms = async (): Promise<(v: string, c: string | null, lang: Lang) => string> => termLabels(makeCtx(store, PUBLIC));
   const pageCtx = async (lang: Lang, path: string): Promise<PageCtx> => makePageCtx(lang, serverLinks(), path, await terms());
 
-  const send = (reply: FastifyReply, status: number, html: string, cacheable: boolean): FastifyReply =>
+  /** What to send of a page; bytes lent by a render thread go back when the response is over, sent or cut off. */
+  const bodyOf = (reply: FastifyReply, html: Html): string | Buffer => {
+    if (typeof html === "string") return html;
+    reply.raw.once("close", html.release);
+    return html.bytes;
+  };
+
+  const send = (reply: FastifyReply, status: number, html: string | Buffer, cacheable: boolean): FastifyReply =>
     reply
       .code(status)
       .type(HTML)
@@ -116,8 +123,9 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     }
     if (rendered.kind === "moved" && id) return reply.code(301).header("cache-control", "public, max-age=60").redirect(req.url.replace(id, rendered.to), 301);
     if (rendered.kind !== "html") return notFoundPage(reply, lang);
-    if (cacheable && builtIn === generation) cache.set(key, { body: rendered.html, status: 200 });
-    return send(reply, state && Object.keys(state.errors).length ? 400 : 200, rendered.html, cacheable);
+    const body = bodyOf(reply, rendered.html);
+    if (cacheable && builtIn === generation) cache.set(key, { body, status: 200 });
+    return send(reply, state && Object.keys(state.errors).length ? 400 : 200, body, cacheable);
   };
 
   const pageNumber = (q: unknown): number => {
@@ -179,9 +187,9 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
     const hit = searchCache.get(key);
     if (hit) return send(reply, 200, hit.body, true);
     const builtIn = generation;
-    const html = await renderer.search(lang, params);
-    if (builtIn === generation) searchCache.set(key, { body: html, status: 200 });
-    return send(reply, 200, html, true);
+    const body = bodyOf(reply, await renderer.search(lang, params));
+    if (builtIn === generation) searchCache.set(key, { body, status: 200 });
+    return send(reply, 200, body, true);
   });
 
   app.get<{ Params: { digest: string; source: string } }>("/media/:source/:digest", async (req, reply) => {

@@ -7,7 +7,7 @@ import { getRecord, updateRecord } from "../../src/records/index.ts";
 import { freshnessOfStore } from "../../src/memorial/freshness.ts";
 import { vaultEvidence } from "../../src/memorial/evidence.ts";
 import type { Worker } from "node:worker_threads";
-import { localRenderer, type PublicRenderer } from "../../src/memorial/public-renderer.tsx";
+import { localRenderer, type Html, type TextRenderer } from "../../src/memorial/public-renderer.tsx";
 import { RenderPool } from "../../src/memorial/render-pool.ts";
 import { parseSearchParams } from "../../src/memorial/presenters/index.ts";
 import type { PageKind } from "../../src/memorial/render.tsx";
@@ -26,11 +26,19 @@ import { CANARY, plant, rng, type Planted } from "./fixtures.ts";
 const LEAK = new RegExp(`${CANARY}\\d+X`);
 const TOKEN = /name="token" value="([^"]+)"/;
 
+/** A page's text; bytes lent by a thread are read, then given back. */
+function text(html: Html): string {
+  if (typeof html === "string") return html;
+  const read = html.bytes.toString("utf8");
+  html.release();
+  return read;
+}
+
 for (const dialect of ["sqlite", "postgres"] as const)
   describe(`memorial pages built in threads [${dialect}]`, { skip: dialect === "postgres" && postgresProblem ? `PostgreSQL unreachable: ${postgresProblem}` : false }, () => {
     let app: RunningApp;
     let planted: Planted;
-    let local: PublicRenderer;
+    let local: TextRenderer;
 
     const get = async (path: string): Promise<{ status: number; body: string; location: string | null }> => {
       const r = await fetch(new URL(path, app.url), { redirect: "manual" });
@@ -167,7 +175,7 @@ for (const dialect of ["sqlite", "postgres"] as const)
         const answered = slots.map(() => 0);
         slots.forEach((s, i) => s.worker.on("message", (m: { op?: string }) => void (m.op ? 0 : answered[i]!++)));
         // One visitor at a time: every search still reaches both threads, so neither is left cold.
-        for (let i = 0; i < 6; i++) assert.ok((await pool.search("en", { q: planted.victim.name, filter: {}, page: 0 })).includes(`/people/${planted.victim.id}"`));
+        for (let i = 0; i < 6; i++) assert.ok(text(await pool.search("en", { q: planted.victim.name, filter: {}, page: 0 })).includes(`/people/${planted.victim.id}"`));
         assert.deepEqual(answered, [3, 3]);
       } finally {
         await pool.close();
@@ -183,7 +191,7 @@ for (const dialect of ["sqlite", "postgres"] as const)
         const page = async (): Promise<string> => {
           const r = await pool.page("en", "person", person.id, 0, "token");
           assert.equal(r.kind, "html");
-          return r.kind === "html" ? r.html : "";
+          return r.kind === "html" ? text(r.html) : "";
         };
         const first = await page();
         assert.ok(first.includes(person.name));
@@ -199,6 +207,55 @@ for (const dialect of ["sqlite", "postgres"] as const)
         assert.equal(threads().length, 0, "no thread is started after three deaths in a minute");
         assert.equal(errors.length, 3);
         assert.match(errors[2]!, /built in the main thread/);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    test("pages lent through shared memory are whole and never overwritten while lent; what does not fit comes as text", async () => {
+      // Three cells of 9 KB: a Persian person page (about 9–10 KB) and searches do not fit, so both ways are taken.
+      const pool = new RenderPool(app.deps.store, 1, localRenderer(app.deps.store, vaultEvidence(app.deps.store)), () => {}, { cells: 3, cellBytes: 9 * 1024 });
+      try {
+        await pool.warm();
+        // Earlier tests took some people off the memorial.
+        const shown: string[] = [];
+        for (const p of planted.publicPeople) if ((await local.page("en", "person", p.id, 0, "token")).kind === "html") shown.push(p.id);
+        assert.ok(shown.length >= 4, `${shown.length} people shown`);
+        const asks: { lang: "en" | "fa"; id: string }[] = [];
+        for (let round = 0; round < 3; round++) for (const id of shown) for (const lang of ["en", "fa"] as const) asks.push({ lang, id });
+        // All at once: more pages in flight than cells, some held (as a slow response holds them) while others are built.
+        const answers = await Promise.all(asks.map(async (a) => ({ a, r: await pool.page(a.lang, "person", a.id, 0, "token") })));
+        let lent = 0;
+        let asText = 0;
+        const held: { a: (typeof asks)[number]; html: Html }[] = [];
+        for (const { a, r } of answers) {
+          assert.equal(r.kind, "html");
+          if (r.kind !== "html") continue;
+          if (typeof r.html === "string") asText++;
+          else lent++;
+          held.push({ a, html: r.html });
+        }
+        assert.ok(lent > 0 && lent <= 3, `${lent} lent: no more than the cells`);
+        assert.ok(asText > 0, "pages beyond the free cells come as text");
+        // Everything lent is still intact while held, and then given back.
+        for (const { a, html } of held) {
+          const built = await local.page(a.lang, "person", a.id, 0, "token");
+          assert.equal(text(html), built.kind === "html" ? built.html : "", `${a.lang} ${a.id}`);
+        }
+        // Given back (twice, which must not lend a cell twice), the cells carry page after page, each whole.
+        for (const { html } of held) if (typeof html !== "string") html.release();
+        let lentAfter = 0;
+        for (const a of asks.slice(0, 12)) {
+          const r = await pool.page(a.lang, "person", a.id, 0, "token");
+          assert.equal(r.kind, "html");
+          if (r.kind !== "html") continue;
+          if (typeof r.html !== "string") lentAfter++;
+          const built = await local.page(a.lang, "person", a.id, 0, "token");
+          assert.equal(text(r.html), built.kind === "html" ? built.html : "", `${a.lang} ${a.id} after`);
+        }
+        assert.ok(lentAfter > 0, "cells given back are lent again");
+        const free = (pool as unknown as { slots: { free: number[] }[] }).slots[0]!.free;
+        assert.deepEqual([...free].sort(), [0, 1, 2], "every cell is free again, each once");
       } finally {
         await pool.close();
       }
