@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type Migration, type MigrationProvider, type SchemaMetadata, type SqliteDatabase, type SqliteStatement, type TableMetadata } from "kysely";
+import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadataOptions, type Migration, type MigrationProvider, type SchemaMetadata, type SqliteDatabase, type SqliteStatement, type TableMetadata } from "kysely";
 import { VigilError } from "../core/errors.ts";
 import type { Dialect } from "./dialect.ts";
 import { migrations } from "./migrations/index.ts";
@@ -130,7 +130,7 @@ class OwnSchemaIntrospector implements DatabaseIntrospector {
     return rows.map((r) => ({ name: r.name }));
   }
 
-  async getTables(): Promise<TableMetadata[]> {
+  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
     const { rows } = await sql<{ table: string; kind: string; column: string; type: string; type_schema: string; not_null: boolean; has_default: boolean; serial: boolean; comment: string | null }>`
       SELECT c.relname AS table, c.relkind AS kind, a.attname AS column, t.typname AS type, tn.nspname AS type_schema,
              a.attnotnull AS not_null, a.atthasdef AS has_default, col_description(a.attrelid, a.attnum) AS comment,
@@ -157,11 +157,12 @@ class OwnSchemaIntrospector implements DatabaseIntrospector {
         ...(r.comment === null ? {} : { comment: r.comment }),
       });
     }
-    return [...tables.values()];
+    const all = [...tables.values()];
+    return options.withInternalKyselyTables ? all : all.filter((t) => t.name !== DEFAULT_MIGRATION_TABLE && t.name !== DEFAULT_MIGRATION_LOCK_TABLE);
   }
 
-  async getMetadata(): Promise<{ tables: TableMetadata[] }> {
-    return { tables: await this.getTables() };
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<{ tables: TableMetadata[] }> {
+    return { tables: await this.getTables(options) };
   }
 }
 
