@@ -26,6 +26,9 @@ import type { RenderMessage, RenderReply, RenderTask, ThreadCells } from "./rend
  * second.)
  */
 
+/** The running memorial's pool for a store: tests count the cells it lends. */
+export const renderPoolOfStore = new WeakMap<object, RenderPool>();
+
 const BOOT = new URL("./render-thread-boot.mjs", import.meta.url);
 /** More deaths than this within a minute: stop starting threads. */
 const MAX_DEATHS = 3;
@@ -41,6 +44,7 @@ export interface PoolOptions {
 interface Slot {
   worker: Worker;
   inFlight: Map<number, { resolve: (r: Rendered) => void; reject: (e: Error) => void; cell: number }>;
+  count: number;
   /** Cells not lent to a task or a response. */
   free: number[];
   /** The thread has read its indexes. */
@@ -52,6 +56,8 @@ type Task = RenderTask extends infer T ? (T extends RenderTask ? Omit<T, "id" | 
 
 export class RenderPool implements PublicRenderer {
   private readonly slots: Slot[] = [];
+  /** Pages lent so far, and cells of living threads lent now (to tasks or responses). */
+  readonly cells = { lentSoFar: 0, out: (): number => this.slots.reduce((n, s) => n + s.count - s.free.length, 0) };
   private nextId = 1;
   /** Where the search for a thread starts, so that equally busy threads take turns. */
   private turn = 0;
@@ -125,8 +131,9 @@ export class RenderPool implements PublicRenderer {
     const cells = new SharedArrayBuffer(count * cellBytes);
     const worker = new Worker(BOOT, { workerData: { store: this.store.options, cells, cellBytes } satisfies { store: Store["options"] } & ThreadCells });
     let warmed!: () => void;
-    const slot: Slot = { worker, inFlight: new Map(), free: Array.from({ length: count }, (_, i) => count - 1 - i), ready: false, warmed: new Promise((r) => (warmed = r)) };
+    const slot: Slot = { worker, inFlight: new Map(), count, free: Array.from({ length: count }, (_, i) => count - 1 - i), ready: false, warmed: new Promise((r) => (warmed = r)) };
     const lend = (cell: number, length: number): LentHtml => {
+      this.cells.lentSoFar++;
       let lent = true;
       return {
         bytes: Buffer.from(cells, cell * cellBytes, length),

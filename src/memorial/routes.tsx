@@ -16,7 +16,7 @@ import type { FormState } from "./pages/tributes.tsx";
 import { mergedTarget, parseSearchParams, publicIds, publicRecord } from "./presenters/index.ts";
 import { buildPage, evidenceFor, type PageKind } from "./render.tsx";
 import { localRenderer, type Html, type PublicRenderer, type Rendered } from "./public-renderer.tsx";
-import { RenderPool } from "./render-pool.ts";
+import { RenderPool, renderPoolOfStore } from "./render-pool.ts";
 import { memorialDb } from "./schema.ts";
 import { LIMITS, addFollowUp, discardUploads, loadPublicKey, readFollowUp, saveTestimony, sealUpload, validateTestimony, type SealedFile, type TestimonyFields } from "./testimony/intake.ts";
 import { newCodename } from "./testimony/codename.ts";
@@ -48,7 +48,9 @@ export const memorialRoutes: FastifyPluginAsync<MemorialOptions> = async (app, o
   const evidence = opts.evidence ?? vaultEvidence(store);
   // Pages every visitor sees alike are built on every core; a test's own evidence port cannot cross into a thread.
   const local = localRenderer(store, evidence);
-  const renderer: PublicRenderer = config.memorialThreads > 0 && !opts.evidence ? new RenderPool(store, config.memorialThreads, local, (m) => app.log.error(m)) : local;
+  const pool = config.memorialThreads > 0 && !opts.evidence ? new RenderPool(store, config.memorialThreads, local, (m) => app.log.error(m)) : undefined;
+  if (pool) renderPoolOfStore.set(store, pool);
+  const renderer: PublicRenderer = pool ?? local;
   app.addHook("onClose", () => renderer.close());
   // Indexes are read now, so that the first visitor's search does not wait seconds; a failure shows again on that search.
   renderer.warm().catch(() => {});

@@ -8,7 +8,7 @@ import { freshnessOfStore } from "../../src/memorial/freshness.ts";
 import { vaultEvidence } from "../../src/memorial/evidence.ts";
 import type { Worker } from "node:worker_threads";
 import { localRenderer, type Html, type TextRenderer } from "../../src/memorial/public-renderer.tsx";
-import { RenderPool } from "../../src/memorial/render-pool.ts";
+import { RenderPool, renderPoolOfStore } from "../../src/memorial/render-pool.ts";
 import { parseSearchParams } from "../../src/memorial/presenters/index.ts";
 import type { PageKind } from "../../src/memorial/render.tsx";
 import { PublicFacetIndex } from "../../src/memorial/facet-index.ts";
@@ -93,6 +93,20 @@ for (const dialect of ["sqlite", "postgres"] as const)
           assert.doesNotMatch(served.body, LEAK, query);
         }
       }
+    });
+
+    test("every cell lent to a response comes back once the response is over, for GET and HEAD alike", async () => {
+      const pool = renderPoolOfStore.get(app.deps.store);
+      assert.ok(pool, "the memorial runs a pool of threads");
+      const lentBefore = pool.cells.lentSoFar;
+      // Pages not yet built (page 2 of searches, each person in both languages): none comes from the cache.
+      const paths = planted.publicPeople.flatMap((p) => [`/en/people/${p.id}`, `/fa/people/${p.id}`, `/fa/search?q=${encodeURIComponent(p.name)}&page=2`]);
+      const answers = await Promise.all(paths.flatMap((path) => ["HEAD", "GET"].map(async (method) => (await fetch(new URL(path, app.url), { method, redirect: "manual" })).arrayBuffer())));
+      assert.equal(answers.length, paths.length * 2);
+      assert.ok(pool.cells.lentSoFar > lentBefore, "pages were lent");
+      // A response's close comes just after its last byte: wait for the server to see it.
+      for (let i = 0; i < 100 && pool.cells.out() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(pool.cells.out(), 0, "no cell is still lent");
     });
 
     test("facets counted in memory are the database's counts", async () => {
