@@ -108,7 +108,7 @@ export class PageCache {
 
   /** Offers a page built now: kept (a copy: its bytes may be lent) if it was built before since the cache last forgot it. */
   set(key: string, value: { body: string | Buffer; status: number }): void {
-    const kept = (): { body: Buffer; status: number } => ({ body: typeof value.body === "string" ? Buffer.from(value.body) : Buffer.from(value.body), status: value.status });
+    const kept = (): { body: Buffer; status: number } => ({ body: typeof value.body === "string" ? Buffer.from(value.body, "utf8") : Buffer.from(value.body), status: value.status });
     if (this.map.delete(key)) {
       this.map.set(key, kept());
       return;

@@ -44,7 +44,6 @@ export interface PoolOptions {
 interface Slot {
   worker: Worker;
   inFlight: Map<number, { resolve: (r: Rendered) => void; reject: (e: Error) => void; cell: number }>;
-  count: number;
   /** Cells not lent to a task or a response. */
   free: number[];
   /** The thread has read its indexes. */
@@ -57,7 +56,9 @@ type Task = RenderTask extends infer T ? (T extends RenderTask ? Omit<T, "id" | 
 export class RenderPool implements PublicRenderer {
   private readonly slots: Slot[] = [];
   /** Pages lent so far, and cells of living threads lent now (to tasks or responses). */
-  readonly cells = { lentSoFar: 0, out: (): number => this.slots.reduce((n, s) => n + s.count - s.free.length, 0) };
+  readonly cells = { lentSoFar: 0, out: (): number => this.slots.reduce((n, s) => n + this.cellCount - s.free.length, 0) };
+  private readonly cellCount: number;
+  private readonly cellBytes: number;
   private nextId = 1;
   /** Where the search for a thread starts, so that equally busy threads take turns. */
   private turn = 0;
@@ -69,8 +70,10 @@ export class RenderPool implements PublicRenderer {
     private readonly size: number,
     private readonly fallback: PublicRenderer,
     private readonly onThreadError: (message: string) => void = () => {},
-    private readonly cellsPerThread: PoolOptions = {},
+    cellsPerThread: PoolOptions = {},
   ) {
+    this.cellCount = cellsPerThread.cells ?? CELLS;
+    this.cellBytes = cellsPerThread.cellBytes ?? CELL_BYTES;
     for (let i = 0; i < size; i++) this.spawn();
   }
 
@@ -127,11 +130,11 @@ export class RenderPool implements PublicRenderer {
 
   private spawn(): void {
     // Threads share the database with the main thread (SQLite in WAL mode has many readers; PostgreSQL a pool each).
-    const { cells: count = CELLS, cellBytes = CELL_BYTES } = this.cellsPerThread;
+    const { cellCount: count, cellBytes } = this;
     const cells = new SharedArrayBuffer(count * cellBytes);
     const worker = new Worker(BOOT, { workerData: { store: this.store.options, cells, cellBytes } satisfies { store: Store["options"] } & ThreadCells });
     let warmed!: () => void;
-    const slot: Slot = { worker, inFlight: new Map(), count, free: Array.from({ length: count }, (_, i) => count - 1 - i), ready: false, warmed: new Promise((r) => (warmed = r)) };
+    const slot: Slot = { worker, inFlight: new Map(), free: Array.from({ length: count }, (_, i) => count - 1 - i), ready: false, warmed: new Promise((r) => (warmed = r)) };
     const lend = (cell: number, length: number): LentHtml => {
       this.cells.lentSoFar++;
       let lent = true;
