@@ -550,6 +550,27 @@ export class PublicNameIndex {
     return { recs, scores, total };
   }
 
+  /**
+   * Up to `n` public names and their records, spread evenly over the index
+   * (render threads build pages for them before they take visitors, so that
+   * their code is compiled; see render-thread.ts).
+   */
+  samples(n: number): { id: string; name: string }[] {
+    const out: { id: string; name: string }[] = [];
+    const entries = this.eRec.length;
+    if (n <= 0 || !entries) return out;
+    const step = Math.max(1, Math.floor(entries / n));
+    for (let e = 0; e < entries && out.length < n; e += step) {
+      const rec = this.eRec.buf[e]!;
+      if (rec < 0) continue;
+      const start = this.eStart.buf[e]!;
+      const words: string[] = [];
+      for (let w = start; w < start + (this.eCounts.buf[e]! >> 8); w++) words.push(this.words[this.flat.buf[w]!]!);
+      out.push({ id: this.records[rec]!, name: words.join(" ") });
+    }
+    return out;
+  }
+
   /** Compares two entries' names as texts (words joined by a space sort as word-by-word). */
   private compareNames(a: number, b: number): number {
     const counts = this.eCounts.buf;

@@ -51,6 +51,8 @@ export interface PublicRenderer {
 export interface TextRenderer extends PublicRenderer {
   page(lang: Lang, kind: PageKind, id: string | undefined, page: number, token: string): Promise<{ kind: "html"; html: string } | Exclude<Rendered, { kind: "html" }>>;
   search(lang: Lang, params: SearchParams): Promise<string>;
+  /** Up to `n` public people, each with one of their public names, spread over the name index as last read. */
+  samplePeople(n: number): { id: string; name: string }[];
 }
 
 /** The search's indexes, numbering records alike, so that name hits reach the facets as numbers. */
@@ -88,6 +90,9 @@ export function localRenderer(store: Store, evidence: EvidencePort): TextRendere
     },
     async warm() {
       await Promise.all([indexes.people.ready(), indexes.others.ready(), indexes.facets.ready()]);
+    },
+    samplePeople(n) {
+      return indexes.people.samples(n);
     },
     async close() {},
   };

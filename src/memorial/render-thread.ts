@@ -3,7 +3,7 @@ import { forgetTerms } from "../records/index.ts";
 import { openStore, type StoreOptions } from "../store/index.ts";
 import type { Lang } from "../web/index.ts";
 import { vaultEvidence } from "./evidence.ts";
-import type { SearchParams } from "./presenters/index.ts";
+import { parseSearchParams, type SearchParams } from "./presenters/index.ts";
 import { localRenderer, type Rendered } from "./public-renderer.tsx";
 import type { PageKind } from "./render.tsx";
 
@@ -35,18 +35,23 @@ if (!port) throw new Error("render-thread.ts runs only as a worker thread");
 const { store: storeOptions, cells, cellBytes } = workerData as { store: StoreOptions } & ThreadCells;
 const views = Array.from({ length: Math.floor(cells.byteLength / cellBytes) }, (_, i) => new Uint8Array(cells, i * cellBytes, cellBytes));
 const encoder = new TextEncoder();
+/** People whose page and name search a thread builds before it takes visitors, and the most time it spends on them. */
+const REHEARSAL_PEOPLE = 300;
+const REHEARSAL_MS = 5000;
 const store = await openStore({ ...storeOptions, migrate: false, poolSize: 4, mapReads: true });
 const renderer = localRenderer(store, vaultEvidence(store));
 // Vocabulary edits leave no mark in the change log: labels are read again now and then.
 setInterval(() => forgetTerms(store), 60_000).unref();
+
+const build = (m: RenderTask): Promise<{ kind: "html"; html: string } | Exclude<Rendered, { kind: "html" }>> =>
+  m.op === "page" ? renderer.page(m.lang, m.kind, m.pageId, m.page, m.token) : renderer.search(m.lang, m.params).then((html) => ({ kind: "html" as const, html }));
 
 port.on("message", (m: RenderMessage) => {
   if (m.op === "changed") {
     renderer.changed();
     return;
   }
-  const work = m.op === "page" ? renderer.page(m.lang, m.kind, m.pageId, m.page, m.token) : renderer.search(m.lang, m.params).then((html) => ({ kind: "html" as const, html }));
-  work.then(
+  build(m).then(
     // Written into the task's cell of shared memory, so that the page never
     // enters the main thread's heap (render-pool.ts says why); as text when no
     // cell was free or the page is larger than one.
@@ -62,9 +67,35 @@ port.on("message", (m: RenderMessage) => {
   );
 });
 
-// Searches are answered from indexes read at start, not on the first visitor's search;
-// until then the pool sends requests to threads that are ready, if any.
+/**
+ * Builds pages nobody asked for and sends them nowhere: the person pages of
+ * people spread over the index and searches for their names, in both
+ * languages, each task cloned as a task from the main thread is. Cold, the
+ * first hundred searches cost a thread three times as much each, and V8
+ * compiled the code on the same two cores that serve visitors
+ * (docs/benchmarks.md, run 12).
+ */
+async function rehearse(): Promise<void> {
+  const until = performance.now() + REHEARSAL_MS;
+  const scratch = new Uint8Array(cellBytes);
+  for (const [i, { id, name }] of renderer.samplePeople(REHEARSAL_PEOPLE).entries()) {
+    if (performance.now() > until) return;
+    const lang: Lang = i % 2 ? "fa" : "en";
+    const tasks: RenderTask[] = [
+      { id: 0, cell: -1, op: "page", lang, kind: "person", pageId: id, page: 0, token: "" },
+      { id: 0, cell: -1, op: "search", lang, params: parseSearchParams({ q: name, page: String(1 + (i % 3)) }) },
+    ];
+    for (const task of tasks) {
+      const rendered = await build(structuredClone(task));
+      if (rendered.kind === "html") encoder.encodeInto(rendered.html, scratch);
+    }
+  }
+}
+
+// Searches are answered from indexes read at start, not on the first visitor's search,
+// by code already compiled; until then the pool sends requests to threads that are ready, if any.
 void renderer
   .warm()
+  .then(rehearse)
   .catch(() => {})
   .then(() => port.postMessage({ op: "ready" } satisfies RenderReply));

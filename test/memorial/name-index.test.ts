@@ -74,3 +74,25 @@ test("results rank by match, then fewer words, then name in text order, then rec
   const scores = (await index.search("Rana Ahmadi", 10)).hits.map((h) => h.score);
   assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "scores never rise down the list");
 });
+
+test("samples for a thread's rehearsal are public names spread over the index, each finding its record, never one taken off", async () => {
+  const db = memorialDb(store.db);
+  for (let i = 0; i < 30; i++) await add(`per_s${String(i).padStart(2, "0")}`, `Sampled Person${String.fromCharCode(97 + (i % 26))}${i}`);
+  const index = new PublicNameIndex(db, ["person"]);
+  await index.ready();
+  const all = index.samples(10_000);
+  const everyone = new Set(all.map((s) => s.id));
+  assert.ok(everyone.has("per_s00") && everyone.has("per_s29"), "asked for more than there are: every record");
+  const few = index.samples(5);
+  assert.equal(few.length, 5);
+  const order = all.map((s) => s.id);
+  assert.ok(order.indexOf(few.at(-1)!.id) >= order.length / 2, "spread over the index, not its first entries");
+  for (const s of few) assert.ok((await index.search(s.name, 500)).hits.some((h) => h.id === s.id), `${s.name} finds ${s.id}`);
+  // Taken off the memorial: its public name leaves the search index.
+  await db.deleteFrom("search_entries").where("record_id", "=", "per_s29").execute();
+  await db.insertInto("changes").values({ entity_type: "record", entity_id: "per_s29", record_id: "per_s29", version: 2, action: "update", actor: "test", at: new Date().toISOString(), reason: null, before: null, after: null }).execute();
+  index.invalidate();
+  await index.ready();
+  const left = new Set(index.samples(10_000).map((s) => s.id));
+  assert.deepEqual(left, new Set([...everyone].filter((id) => id !== "per_s29")));
+});
