@@ -1,5 +1,6 @@
 import { daysToIso, isoToDays, type FuzzyDate } from "../core/dates.ts";
 import { toPersianDigits } from "../core/digits.ts";
+import { nice, ticks as tickValues } from "d3-array";
 
 /** A confirmed record of executions: one or more people, on a date as precise as the source gave it. */
 export interface ExecutionRecord {
@@ -209,8 +210,10 @@ export function barChartSvg(series: Series, options: ChartOptions): string {
   const step = pts.length ? innerW / pts.length : innerW;
   const barW = Math.max(1, step * 0.8);
   const x = (i: number): number => (fa ? pad.left + innerW - (i + 1) * step + (step - barW) / 2 : pad.left + i * step + (step - barW) / 2);
-  const y = (v: number): number => pad.top + innerH - (v / max) * innerH;
-  const ticks = [0, Math.round(max / 2), max];
+  // Whole numbers at round steps (0, 2, 4, 6, 8; 0, 10, … 40): the axis ends at the round value at or above the highest bar.
+  const top = Math.max(1, nice(0, max, 4)[1]);
+  const ticks = tickValues(0, top, 4).filter((t) => Number.isInteger(t));
+  const y = (v: number): number => pad.top + innerH - (v / top) * innerH;
   const provisionalWord = fa ? "موقت" : "provisional";
   const anomalyWord = fa ? "ناهنجاری" : "anomaly";
   const bars = pts

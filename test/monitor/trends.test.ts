@@ -82,3 +82,21 @@ test("SVG charts: valid markup, accessible, provisional and anomalous bars marke
   assert.match(fa, /direction="rtl"/);
   assert.match(fa, /۴۰/);
 });
+
+test("SVG charts: the axis has whole numbers at round steps, ends at a round value at or above the highest bar, and bars stand to it", () => {
+  const chart = (highest: number): { labels: number[]; lineY: (v: number) => number; barTop: number; bottom: number } => {
+    const s = weeklySeries([{ date: dayOf("2025-06-04"), count: highest, confirmed: true }, { date: dayOf("2025-06-11"), count: 1, confirmed: true }], { asOf: "2025-06-15", provisional: 0 });
+    const { document } = parseHTML(`<html><body>${barChartSvg(s, { title: "t" })}</body></html>`);
+    const ticks = [...document.querySelectorAll("g.tick")].map((g) => ({ label: Number(g.querySelector("text")!.textContent), y: Number(g.querySelector("line")!.getAttribute("y1")) }));
+    const bar = document.querySelector("g.bar rect")!;
+    return { labels: ticks.map((t) => t.label), lineY: (v) => ticks.find((t) => t.label === v)!.y, barTop: Number(bar.getAttribute("y")), bottom: ticks.find((t) => t.label === 0)!.y };
+  };
+  assert.deepEqual(chart(5).labels, [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(chart(8).labels, [0, 2, 4, 6, 8]);
+  assert.deepEqual(chart(1).labels, [0, 1]);
+  const c = chart(37);
+  assert.deepEqual(c.labels, [0, 10, 20, 30, 40]);
+  // A bar of 37 stands at 37/40 of the axis, and the line for 20 at half of it.
+  assert.ok(Math.abs((c.bottom - c.barTop) / (c.bottom - c.lineY(40)) - 37 / 40) < 0.01);
+  assert.ok(Math.abs((c.bottom - c.lineY(20)) / (c.bottom - c.lineY(40)) - 0.5) < 0.01);
+});
