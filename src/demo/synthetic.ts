@@ -128,8 +128,16 @@ function pick<T>(rand: () => number, list: readonly T[]): T {
 
 const pad2 = (n: number): string => String(n).padStart(2, "0");
 
-/** Builds the synthetic data set: `people` victims plus a handful of officials. Deterministic for a seed. */
-export function syntheticPlan(people = 300, seed = 1367): SyntheticPlan {
+/** A day `days` before an ISO date, as an ISO date. */
+const daysBefore = (iso: string, days: number): string => new Date(Date.parse(`${iso}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Builds the synthetic data set: `people` victims of 1367 (1988) plus a
+ * handful of officials, and a tenth as many again executed in the two years
+ * before `today` (so that the memorial's trends and the prisoners at risk
+ * have something to show). Deterministic for a seed and a day.
+ */
+export function syntheticPlan(people = 300, seed = 1367, today: string = new Date().toISOString().slice(0, 10)): SyntheticPlan {
   const rand = seededRandom(seed);
   const cite = (locator: string): ClaimInput["citations"] => [{ sourceId: SYNTHETIC_SOURCE_ID, locator }];
   const pubClaim = (property: string, locator: string, rest: Partial<ClaimInput> = {}): ClaimInput => ({ property, confidence: "confirmed", confidentiality: "public", note: FICTIONAL, citations: cite(locator), ...rest });
@@ -257,7 +265,7 @@ export function syntheticPlan(people = 300, seed = 1367): SyntheticPlan {
       claims.push(pubClaim("act", row, { term: rand() < 0.6 ? "mass_grave_burial" : "secret_burial", placeId: grave.id, date: "تابستان ۱۳۶۷", confidence: "probable" }));
       claims.push(pubClaim("act", row, { term: "denial_of_burial_information", date: "1367", confidence: "probable" }));
     } else if (atRiskNow) {
-      claims.push(pubClaim("act", row, { term: "death_sentence", placeId: wave.prison.id, date: `2026-${pad2(1 + Math.floor(rand() * 10))}`, value: { victim_status: "in_custody" } }));
+      claims.push(pubClaim("act", row, { term: "death_sentence", placeId: wave.prison.id, date: daysBefore(today, 15 + Math.floor(rand() * 300)).slice(0, 7), value: { victim_status: "in_custody" } }));
     } else {
       claims.push(pubClaim("act", row, { term: "release", date: `${1368 + Math.floor(rand() * 5)}`, value: { victim_status: "released" } }));
     }
@@ -275,6 +283,32 @@ export function syntheticPlan(people = 300, seed = 1367): SyntheticPlan {
     const id = `per_synthetic_${String(i + 1).padStart(4, "0")}`;
     records.push({ id, type: "person", status: rand() < 0.92 ? "published" : "draft", confidentiality: "public", synthetic: true, claims });
     later.push({ subjectId: judge.id, claim: { property: "involvement", term: "sentenced", objectId: `clm_synthetic_trial_${String(i + 1).padStart(4, "0")}`, confidence: "probable", confidentiality: "public", note: FICTIONAL, citations: cite(row) } });
+  }
+
+  // A wave of today, as the seed article reports one: fictional people executed
+  // in the last two years, more of them in the later months. A generator of
+  // its own, so that the people of 1367 stay the same as before.
+  const recentRand = seededRandom(seed + 1);
+  const recent = Math.max(3, Math.round(people / 10));
+  for (let i = 0; i < recent; i++) {
+    const row = `recent row ${i + 1}`;
+    const given = pick(recentRand, GIVEN_NAMES);
+    const family = pick(recentRand, FAMILY_NAMES);
+    const prison = pick(recentRand, prisons);
+    // Days back drawn with a density that falls to zero two years ago: more executions near today.
+    const executed = daysBefore(today, 1 + Math.floor(730 * (1 - Math.sqrt(recentRand()))));
+    const sentenced = daysBefore(executed, 60 + Math.floor(recentRand() * 300)).slice(0, 7);
+    const arrested = daysBefore(executed, 400 + Math.floor(recentRand() * 700)).slice(0, 7);
+    const claims: ClaimInput[] = [
+      pubClaim("name", row, { value: { text: `${given.fa} ${family.fa}`, kind: "full" } }),
+      pubClaim("name", row, { value: { text: `${pick(recentRand, given.latin)} ${pick(recentRand, family.latin)}`, kind: "full" } }),
+      pubClaim("sex", row, { term: given.sex }),
+      pubClaim("age", row, { value: { age: 19 + Math.floor(recentRand() * 40) }, date: executed }),
+      pubClaim("act", row, { term: "arrest", date: arrested, value: { victim_status: "in_custody" } }),
+      pubClaim("act", row, { term: "death_sentence", placeId: prison.id, date: sentenced, value: { victim_status: "in_custody" } }),
+      pubClaim("act", row, { term: "execution", placeId: prison.id, date: executed, value: { victim_status: "dead" } }),
+    ];
+    records.push({ id: `per_synthetic_recent_${String(i + 1).padStart(4, "0")}`, type: "person", status: "published", confidentiality: "public", synthetic: true, claims });
   }
   return { records, later };
 }

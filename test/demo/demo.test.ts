@@ -6,6 +6,7 @@ import { forEachStore } from "../helpers/store.ts";
 import { makeCtx, SYSTEM } from "../../src/core/context.ts";
 import { loadDemo, ARTICLE_SOURCE_ID, ARTICLE_TEXT, ARTICLE_IDS } from "../../src/demo/index.ts";
 import { getRecord, searchRecords } from "../../src/records/index.ts";
+import { publicTrendSeries } from "../../src/monitor/index.ts";
 
 test("the demo's article is the seed article, verbatim", (t) => {
   const seed = new URL("../../../shared/seed/conference-article.txt", import.meta.url);
@@ -49,7 +50,22 @@ forEachStore("demo content", (fixture) => {
     assert.equal(Number(fictionalCitingReal.rows[0]?.n), 0);
 
     assert.equal((await searchRecords(ctx, "Behrooz Ehsani")).some((h) => h.id === ARTICLE_IDS.ehsani), true);
+    // 40 people of 1367, 8 officials, and 4 executed in the last two years.
     const synthetic = await store.db.selectFrom("records").select(sql<number>`count(*)`.as("n")).where("synthetic", "=", 1).where("type", "=", "person").executeTakeFirstOrThrow();
-    assert.equal(Number(synthetic.n), 48);
+    assert.equal(Number(synthetic.n), 52);
+  });
+
+  test("a fresh demo has executions of the last two years for the trends, and death sentences of the last year for those at risk", async () => {
+    const { store } = fixture();
+    await loadDemo(store, { people: 40 });
+    const today = new Date().toISOString().slice(0, 10);
+    const { monthly, weekly } = await publicTrendSeries(store.db, today);
+    assert.equal(monthly.points.reduce((n, p) => n + p.count, 0), 4, "the four recent executions, in the last 36 months");
+    assert.ok(weekly.points.length > 0);
+    // The fictional prisoners of 1367 who were not executed and are now under sentence of death.
+    const sentences = await store.db.selectFrom("claims").select(["subject_id", "date_earliest"]).where("property", "=", "act").where("term", "=", "death_sentence").where("subject_id", "like", "per_synthetic_0%").execute();
+    const yearAgo = new Date(Date.now() - 366 * 86_400_000).toISOString().slice(0, 7);
+    assert.ok(sentences.length > 0);
+    for (const s of sentences) assert.ok(s.date_earliest && s.date_earliest >= yearAgo && s.date_earliest <= today, `${s.subject_id}: a death sentence of ${s.date_earliest} is of the last year`);
   });
 });
