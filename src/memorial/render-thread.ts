@@ -89,6 +89,8 @@ async function rehearse(): Promise<void> {
       const rendered = await build(structuredClone(task));
       if (rendered.kind === "html") encoder.encodeInto(rendered.html, scratch);
     }
+    // A visitor's task sent here before the thread is ready (when no thread is) goes first.
+    await new Promise((next) => setImmediate(next));
   }
 }
 
