@@ -112,6 +112,8 @@ export class PublicNameIndex {
   /** Scratch marks for intersecting postings, one per entry. */
   private marks = new Uint32Array(0);
   private stamp = 0;
+  /** Scratch: the entries matching every word of the query being ranked. */
+  private found = new Int32Array(1024);
   /** Scratch, per word: which query words it equals (odd bits) or extends (even bits). */
   private wordBits = new Uint32Array(0);
   /** Scratch, per record: the query that last saw it, and where its best entry is among the candidates. */
@@ -413,7 +415,13 @@ export class PublicNameIndex {
     const base = this.stamp;
     this.stamp += order.length + 2;
     const marks = this.marks;
-    for (let i = 0; i < order.length; i++) {
+    const done = base + order.length;
+    // The last word's pass gathers the entries matching every word, so that
+    // they are not sought again among the rarest word's postings.
+    let found = this.found;
+    let nFound = 0;
+    const last = order.length - 1;
+    for (let i = 0; i < last; i++) {
       for (const list of order[i]!.lists) {
         const buf = list.buf;
         for (let j = 0; j < list.length; j++) {
@@ -422,7 +430,21 @@ export class PublicNameIndex {
         }
       }
     }
-    const done = base + order.length;
+    for (const list of order[last]!.lists) {
+      const buf = list.buf;
+      for (let j = 0; j < list.length; j++) {
+        const e = buf[j]!;
+        if (last === 0 ? marks[e] !== done : marks[e] === base + last) {
+          marks[e] = done;
+          if (nFound === found.length) {
+            const grown = new Int32Array(found.length * 2);
+            grown.set(found);
+            found = this.found = grown;
+          }
+          found[nFound++] = e;
+        }
+      }
+    }
     // What each word of the index is to this query: bit 2i+1 when it is query word i, bit 2i when it starts with it.
     if (this.wordBits.length < this.words.length) this.wordBits = new Uint32Array(Math.max(this.words.length * 2, 64));
     const wordBits = this.wordBits;
@@ -458,53 +480,48 @@ export class PublicNameIndex {
     const cScore: number[] = [];
     /** Every candidate was read at the last full read: each ranks as one number. */
     let numeric = bits !== undefined;
-    for (const list of order[0]!.lists) {
-      const buf = list.buf;
-      for (let j = 0; j < list.length; j++) {
-        const e = buf[j]!;
-        if (marks[e] !== done) continue;
-        marks[e] = done + 1;
-        const rec = eRec[e]!;
-        if (rec < 0) continue;
-        const start = eStart[e]!;
-        const nw = eCounts[e]! >> 8;
-        const nk = eCounts[e]! & 255;
-        let have = 0;
-        for (let w = start; w < start + nw; w++) have |= wordBits[flat[w]!]!;
-        let score = 0;
-        for (let i = 0; i < nTokens; i++) {
-          if (have & (1 << (2 * i + 1))) score += 3;
-          else if (have & (1 << (2 * i))) score += 2;
-          else {
-            const keyId = perToken[i]!.keyId;
-            if (keyId >= 0)
-              for (let k = start + nw; k < start + nw + nk; k++)
-                if (flat[k] === keyId) {
-                  score += 1;
-                  break;
-                }
-          }
+    for (let j = 0; j < nFound; j++) {
+      const e = found[j]!;
+      const rec = eRec[e]!;
+      if (rec < 0) continue;
+      const start = eStart[e]!;
+      const nw = eCounts[e]! >> 8;
+      const nk = eCounts[e]! & 255;
+      let have = 0;
+      for (let w = start; w < start + nw; w++) have |= wordBits[flat[w]!]!;
+      let score = 0;
+      for (let i = 0; i < nTokens; i++) {
+        if (have & (1 << (2 * i + 1))) score += 3;
+        else if (have & (1 << (2 * i))) score += 2;
+        else {
+          const keyId = perToken[i]!.keyId;
+          if (keyId >= 0)
+            for (let k = start + nw; k < start + nw + nk; k++)
+              if (flat[k] === keyId) {
+                score += 1;
+                break;
+              }
         }
-        if (nw === nTokens) {
-          let same = true;
-          for (let i = 0; i < nw && same; i++) same = flat[start + i] === perToken[i]!.exact;
-          if (same) score += 1;
-        }
-        if (e >= rankedEntries || rec >= rankedRecords) numeric = false;
-        if (recSeen[rec] !== query) {
-          recSeen[rec] = query;
-          recAt[rec] = cRec.length;
-          cRec.push(rec);
-          cEntry.push(e);
-          cScore.push(score);
-          continue;
-        }
-        const at = recAt[rec]!;
-        const prev = cEntry[at]!;
-        if (score > cScore[at]! || (score === cScore[at]! && (nw - (eCounts[prev]! >> 8) || this.compareNames(e, prev)) < 0)) {
-          cEntry[at] = e;
-          cScore[at] = score;
-        }
+      }
+      if (nw === nTokens) {
+        let same = true;
+        for (let i = 0; i < nw && same; i++) same = flat[start + i] === perToken[i]!.exact;
+        if (same) score += 1;
+      }
+      if (e >= rankedEntries || rec >= rankedRecords) numeric = false;
+      if (recSeen[rec] !== query) {
+        recSeen[rec] = query;
+        recAt[rec] = cRec.length;
+        cRec.push(rec);
+        cEntry.push(e);
+        cScore.push(score);
+        continue;
+      }
+      const at = recAt[rec]!;
+      const prev = cEntry[at]!;
+      if (score > cScore[at]! || (score === cScore[at]! && (nw - (eCounts[prev]! >> 8) || this.compareNames(e, prev)) < 0)) {
+        cEntry[at] = e;
+        cScore[at] = score;
       }
     }
     for (const p of perToken) {
