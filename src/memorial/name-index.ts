@@ -113,7 +113,7 @@ export class PublicNameIndex {
   private marks = new Uint32Array(0);
   private stamp = 0;
   /** Scratch: the entries matching every word of the query being ranked. */
-  private found = new Int32Array(1024);
+  private found = new Ints();
   /** Scratch, per word: which query words it equals (odd bits) or extends (even bits). */
   private wordBits = new Uint32Array(0);
   /** Scratch, per record: the query that last saw it, and where its best entry is among the candidates. */
@@ -418,8 +418,8 @@ export class PublicNameIndex {
     const done = base + order.length;
     // The last word's pass gathers the entries matching every word, so that
     // they are not sought again among the rarest word's postings.
-    let found = this.found;
-    let nFound = 0;
+    const found = this.found;
+    found.length = 0;
     const last = order.length - 1;
     for (let i = 0; i < last; i++) {
       for (const list of order[i]!.lists) {
@@ -436,12 +436,7 @@ export class PublicNameIndex {
         const e = buf[j]!;
         if (last === 0 ? marks[e] !== done : marks[e] === base + last) {
           marks[e] = done;
-          if (nFound === found.length) {
-            const grown = new Int32Array(found.length * 2);
-            grown.set(found);
-            found = this.found = grown;
-          }
-          found[nFound++] = e;
+          found.push(e);
         }
       }
     }
@@ -480,8 +475,9 @@ export class PublicNameIndex {
     const cScore: number[] = [];
     /** Every candidate was read at the last full read: each ranks as one number. */
     let numeric = bits !== undefined;
-    for (let j = 0; j < nFound; j++) {
-      const e = found[j]!;
+    const foundBuf = found.buf;
+    for (let j = 0; j < found.length; j++) {
+      const e = foundBuf[j]!;
       const rec = eRec[e]!;
       if (rec < 0) continue;
       const start = eStart[e]!;
