@@ -6,7 +6,9 @@
 // visitors do, with latency counted from when each request was due.
 // Run: node --import tsx bench/memorial.ts [people]   (default 100000)
 // BENCH_KEEP=<folder> keeps the loaded data there and reuses it on the next run;
-// BENCH_SECONDS sets each line's duration, BENCH_PROFILE=<folder> writes the server's CPU profile.
+// BENCH_SECONDS sets each line's duration, BENCH_PROFILE=<folder> writes the server's CPU profile,
+// BENCH_QUIET_SECONDS how long the server is left idle before the last line (default 300; 0 skips it;
+// BENCH_ONLY=quiet runs that line alone).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -26,6 +28,8 @@ import { highestRateWithin, openLoop } from "./lib/open-loop.ts";
 const N = Number(process.argv[2] ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
+/** Seconds the server is left without visitors before the last line (0: no such line). */
+const QUIET = Number(process.env.BENCH_QUIET_SECONDS ?? 300);
 const keep = process.env.BENCH_KEEP;
 const dir = keep ?? mkdtempSync(join(tmpdir(), "vigil-bench-memorial-"));
 const fmt = (n: number, d = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -187,6 +191,16 @@ try {
   await paced(`  person page, any of ${fmt(N)} (mostly uncached)`, anyPerson);
   await paced("  search, given + family name (uncached)", anySearch);
   await paced("  visitors: people and searches, Zipf spread", visitors);
+  // Visitors after a quiet spell meet the server as it kept itself while nobody asked: the warm-up
+  // seconds count here, and the same traffic at once after is the comparison.
+  if (QUIET > 0 && (!only || "quiet".includes(only))) {
+    const rate = Math.round(RATE * 0.3);
+    await new Promise((r) => setTimeout(r, QUIET * 1000));
+    for (const when of [`after ${fmt(QUIET)} s without visitors`, "again at once"]) {
+      const r = await openLoop(url, anySearch, { rate, connections: 50, seconds: DURATION, warmupSeconds: 0 });
+      console.log(`${`  searches at ${fmt(rate)}/s ${when}`.padEnd(44)} ${fmt(r.served).padStart(7)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  max ${fmt(r.max, 1)} ms  (${fmt(r.ok)} ok, ${fmt(r.failed)} not)`);
+    }
+  }
   const rss = serverRssMb();
   if (rss !== undefined) console.log(`server resident memory after the runs: ${fmt(rss.total)} MB, of which ${fmt(rss.files)} MB mapped from files, the program and the database (${process.env.VIGIL_MEMORIAL_THREADS ?? "default"} memorial threads)`);
 } finally {
