@@ -23,7 +23,7 @@ import { PublicFacetIndex } from "../src/memorial/facet-index.ts";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { bulkLoad, type Loaded } from "./lib/memorial-load.ts";
-import { highestRateWithin, openLoop } from "./lib/open-loop.ts";
+import { highestRateWithin, openLoop, type OpenLoopResult } from "./lib/open-loop.ts";
 
 const N = Number(process.argv[2] ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
@@ -148,11 +148,14 @@ async function run(label: string, path: () => string, connections = 50): Promise
   console.log(`${label.padEnd(44)} ${fmt(r.requests.average).padStart(7)} req/s  p50 ${fmt(r.latency.p50, 1).padStart(6)} ms  p99 ${fmt(r.latency.p99, 1).padStart(6)} ms  (${fmt(ok)} ok, ${fmt(bad)} not)`);
 }
 
+function reportPaced(label: string, r: OpenLoopResult): void {
+  console.log(`${label.padEnd(44)} ${fmt(r.served).padStart(7)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  max ${fmt(r.max, 1)} ms  (${fmt(r.ok)} ok, ${fmt(r.failed)} not)`);
+}
+
 /** The same kind of line at a fixed offered rate: visitors arrive whether or not the server keeps up. */
 async function paced(label: string, path: () => string): Promise<void> {
   if (only && !label.includes(only)) return;
-  const r = await openLoop(url, path, { rate: RATE, connections: 50, seconds: DURATION });
-  console.log(`${label.padEnd(44)} ${fmt(r.served).padStart(7)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  max ${fmt(r.max, 1)} ms  (${fmt(r.ok)} ok, ${fmt(r.failed)} not)`);
+  reportPaced(label, await openLoop(url, path, { rate: RATE, connections: 50, seconds: DURATION }));
   // How far from the target: the most this traffic can be offered with p99 under 50 ms.
   const best = await highestRateWithin(url, path, { p99: 50, connections: 50, seconds: Math.min(DURATION, 6) });
   console.log(`${"    highest rate with p99 < 50 ms".padEnd(44)} ${fmt(best.rate).padStart(7)} req/s${best.at ? `  p50 ${fmt(best.at.p50, 1).padStart(6)} ms  p99 ${fmt(best.at.p99, 1).padStart(6)} ms` : ""}`);
@@ -193,12 +196,11 @@ try {
   await paced("  visitors: people and searches, Zipf spread", visitors);
   // Visitors after a quiet spell meet the server as it kept itself while nobody asked: the warm-up
   // seconds count here, and the same traffic at once after is the comparison.
-  if (QUIET > 0 && (!only || "quiet".includes(only))) {
+  if (QUIET > 0 && (!only || only === "quiet")) {
     const rate = Math.round(RATE * 0.3);
     await new Promise((r) => setTimeout(r, QUIET * 1000));
     for (const when of [`after ${fmt(QUIET)} s without visitors`, "again at once"]) {
-      const r = await openLoop(url, anySearch, { rate, connections: 50, seconds: DURATION, warmupSeconds: 0 });
-      console.log(`${`  searches at ${fmt(rate)}/s ${when}`.padEnd(44)} ${fmt(r.served).padStart(7)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  max ${fmt(r.max, 1)} ms  (${fmt(r.ok)} ok, ${fmt(r.failed)} not)`);
+      reportPaced(`  searches at ${fmt(rate)}/s ${when}`, await openLoop(url, anySearch, { rate, connections: 50, seconds: DURATION, warmupSeconds: 0 }));
     }
   }
   const rss = serverRssMb();
