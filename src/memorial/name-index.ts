@@ -42,6 +42,48 @@ class Ints {
   }
 }
 
+/**
+ * The entries one word or spelling key appears in, ascending. A list holding
+ * at least one entry in 32 on average is also read as a bitset (a bit an
+ * entry), made when a query first reads it and brought up to date as entries
+ * are added: a query then ORs 32-bit words instead of visiting each entry.
+ * The bitset is never much larger than the list (a quarter more at most).
+ */
+class Postings extends Ints {
+  private bits: Uint32Array | undefined;
+  /** Entries of the list already set in `bits`. */
+  private inBits = 0;
+
+  /** The list as `words` 32-bit words of bits, or undefined when it is too sparse to be worth it. */
+  bitset(words: number): Uint32Array | undefined {
+    if (this.length < words) return undefined;
+    let bits = this.bits;
+    if (!bits || bits.length < words) {
+      const grown = new Uint32Array(Math.ceil(words * 1.25));
+      if (bits) grown.set(bits);
+      this.bits = bits = grown;
+    }
+    const buf = this.buf;
+    for (let j = this.inBits; j < this.length; j++) {
+      const e = buf[j]!;
+      bits[e >>> 5]! |= 1 << (e & 31);
+    }
+    this.inBits = this.length;
+    return bits;
+  }
+}
+
+/** A query word as the index reads it: its words, spelling key and postings, and, when common, its entries as a bitset. */
+interface QueryWord {
+  t: string;
+  keyId: number;
+  exact: number;
+  words: number[];
+  lists: Postings[];
+  size: number;
+  bits: Uint32Array | undefined;
+}
+
 export interface NameHit {
   id: string;
   /** The record's number among the `RecordNumbers` this index was given. */
@@ -54,6 +96,9 @@ const SPLIT = /[^\p{L}\p{N}]+/u;
 /** More changed records than this since the last look: read everything again. */
 const REBUILD_OVER = 20_000;
 const LOOK_BACK = 200;
+/** Distinct query words whose lookups are kept, and the most their bitsets may take (about 320 common words at 200,000 entries). */
+const SEEN_WORDS = 10_000;
+const COMMON_WORD_BYTES = 8 * 2 ** 20;
 
 export class PublicNameIndex {
   // Entries (one per public name or label) as parallel lists: the record,
@@ -91,7 +136,7 @@ export class PublicNameIndex {
   private wordNo = new Map<string, number>();
   private words: string[] = [];
   /** Entry numbers having each word. */
-  private wordPostings: Ints[] = [];
+  private wordPostings: Postings[] = [];
   /** Distinct words in code-unit order, for prefix ranges. */
   private sorted: string[] = [];
   private sortedDirty = false;
@@ -99,7 +144,7 @@ export class PublicNameIndex {
   private rank = new Int32Array(0);
   private keyNo = new Map<string, number>();
   /** Entry numbers having each spelling key. */
-  private keyPostings: Ints[] = [];
+  private keyPostings: Postings[] = [];
   /**
    * For each word, a spelling key every entry having that word also has (the
    * word's own key, as a rule), or -1. A query word's entries are those of its
@@ -109,9 +154,12 @@ export class PublicNameIndex {
   private wordKey = new Int32Array(0);
   private live = 0;
   private dead = 0;
-  /** Scratch marks for intersecting postings, one per entry. */
-  private marks = new Uint32Array(0);
-  private stamp = 0;
+  /** Query words looked up since the index last changed (`queryWord`), and the bytes of their bitsets. */
+  private seen = new Map<string, QueryWord>();
+  private seenBytes = 0;
+  /** Scratch bitsets over the entries: those matching every query word so far, and one query word's. */
+  private all = new Uint32Array(0);
+  private one = new Uint32Array(0);
   /** Scratch: the entries matching every word of the query being ranked. */
   private found = new Ints();
   /** Scratch, per word: which query words it equals (odd bits) or extends (even bits). */
@@ -164,6 +212,7 @@ export class PublicNameIndex {
       for (let i = 0; i < ids.length; i += 500) fresh.push(...(await this.publicEntries(ids.slice(i, i + 500))));
       for (const id of ids) this.removeRecord(id);
       for (const r of fresh) this.add(r);
+      this.forgetQueryWords();
       this.seq = seq;
       if (this.dead > 10_000 && this.dead > this.eRec.length / 3) this.built = false;
       return;
@@ -202,6 +251,7 @@ export class PublicNameIndex {
   }
 
   private clear(): void {
+    this.forgetQueryWords();
     this.idRank = new Int32Array(0);
     this.byIdRank = new Int32Array(0);
     this.nameRank = new Int32Array(0);
@@ -265,7 +315,7 @@ export class PublicNameIndex {
       if (id === undefined) {
         id = this.keyPostings.length;
         this.keyNo.set(k, id);
-        this.keyPostings.push(new Ints());
+        this.keyPostings.push(new Postings());
       }
       return id;
     });
@@ -275,7 +325,7 @@ export class PublicNameIndex {
         id = this.words.length;
         this.words.push(w);
         this.wordNo.set(w, id);
-        this.wordPostings.push(new Ints());
+        this.wordPostings.push(new Postings());
         this.sorted.push(w);
         this.sortedDirty = true;
         if (id >= this.wordKey.length) {
@@ -394,50 +444,34 @@ export class PublicNameIndex {
     const tokens = queryWords(q);
     if (!tokens.length) return { recs: [], scores: [], total: 0 };
     this.sortWords();
-    const perToken = tokens.map((t) => {
-      const key = queryKey(t);
-      const keyId = key === undefined ? undefined : this.keyNo.get(key);
-      const words = this.wordsFor(t);
-      // A word whose every entry has the query word's key adds nothing to the key's postings.
-      const lists: Ints[] = words.flatMap((w) => (keyId !== undefined && this.wordKey[w] === keyId ? [] : [this.wordPostings[w]!]));
-      if (keyId !== undefined) lists.push(this.keyPostings[keyId]!);
-      let size = 0;
-      for (const l of lists) size += l.length;
-      return { t, keyId: keyId ?? -1, exact: this.wordNo.get(t) ?? -1, words, lists, size };
-    });
-    // Entries matching every word: each word's postings, rarest first, advance a mark.
-    const order = [...perToken].sort((a, b) => a.size - b.size);
-    if (this.marks.length < this.eRec.length) this.marks = new Uint32Array(Math.max(Math.ceil(this.eRec.length * 1.25), 1024));
-    if (this.stamp > 0xffffffff - 64) {
-      this.marks.fill(0);
-      this.stamp = 0;
+    const perToken = tokens.map((t) => this.queryWord(t));
+    // Entries matching every word: each query word's entries as a bitset (a
+    // bit an entry), ANDed together (docs/benchmarks.md, run 15).
+    const words = (this.eRec.length + 31) >>> 5;
+    if (this.all.length < words) {
+      this.all = new Uint32Array(Math.ceil(words * 1.25));
+      this.one = new Uint32Array(this.all.length);
     }
-    const base = this.stamp;
-    this.stamp += order.length + 2;
-    const marks = this.marks;
-    const done = base + order.length;
-    // The last word's pass gathers the entries matching every word, so that
-    // they are not sought again among the rarest word's postings.
+    const all = this.all;
+    // The entries of the words so far; the last word's are ANDed in as the matches are gathered.
+    let so = this.entriesOf(perToken[0]!, words, all);
+    const last = perToken.length - 1;
+    for (let i = 1; i < last; i++) {
+      if (so !== all) {
+        all.set(so.subarray(0, words));
+        so = all;
+      }
+      const bits = this.entriesOf(perToken[i]!, words, this.one);
+      for (let w = 0; w < words; w++) all[w]! &= bits[w]!;
+    }
+    const lastBits = last > 0 ? this.entriesOf(perToken[last]!, words, this.one) : so;
     const found = this.found;
     found.length = 0;
-    const last = order.length - 1;
-    for (let i = 0; i < last; i++) {
-      for (const list of order[i]!.lists) {
-        const buf = list.buf;
-        for (let j = 0; j < list.length; j++) {
-          const e = buf[j]!;
-          if (i === 0 || marks[e] === base + i) marks[e] = base + i + 1;
-        }
-      }
-    }
-    for (const list of order[last]!.lists) {
-      const buf = list.buf;
-      for (let j = 0; j < list.length; j++) {
-        const e = buf[j]!;
-        if (last === 0 ? marks[e] !== done : marks[e] === base + last) {
-          marks[e] = done;
-          found.push(e);
-        }
+    for (let w = 0; w < words; w++) {
+      for (let x = so[w]! & lastBits[w]!; x !== 0; ) {
+        const low = x & -x;
+        found.push((w << 5) | (31 - Math.clz32(low)));
+        x ^= low;
       }
     }
     // What each word of the index is to this query: bit 2i+1 when it is query word i, bit 2i when it starts with it.
@@ -561,6 +595,59 @@ export class PublicNameIndex {
       scores.push(cScore[i]!);
     }
     return { recs, scores, total };
+  }
+
+  /** What a query word reads in the index: looked up once until the index changes. */
+  private queryWord(t: string): QueryWord {
+    const seen = this.seen.get(t);
+    if (seen) return seen;
+    const key = queryKey(t);
+    const keyId = key === undefined ? undefined : this.keyNo.get(key);
+    const words = this.wordsFor(t);
+    // A word whose every entry has the query word's key adds nothing to the key's postings.
+    const lists: Postings[] = words.flatMap((w) => (keyId !== undefined && this.wordKey[w] === keyId ? [] : [this.wordPostings[w]!]));
+    if (keyId !== undefined) lists.push(this.keyPostings[keyId]!);
+    let size = 0;
+    for (const l of lists) size += l.length;
+    const word: QueryWord = { t, keyId: keyId ?? -1, exact: this.wordNo.get(t) ?? -1, words, lists, size, bits: undefined };
+    if (this.seen.size >= SEEN_WORDS) this.forgetQueryWords();
+    this.seen.set(t, word);
+    return word;
+  }
+
+  /**
+   * A query word's entries as `words` 32-bit words of bits: kept with the
+   * word when it is common (at least one entry in 32) and room is left, else
+   * made in `scratch`. Short lists are set bit by bit, long ones ORed a word
+   * at a time (Postings). A common word is then read as one bitset (6,250
+   * words at 200,000 entries, small enough to stay in a core's cache) rather
+   * than as its postings, of up to 19,000 entries in the benchmark's names.
+   */
+  private entriesOf(word: QueryWord, words: number, scratch: Uint32Array): Uint32Array {
+    if (word.bits) return word.bits;
+    let into = scratch;
+    if (word.size >= words && this.seenBytes + words * 4 <= COMMON_WORD_BYTES) {
+      into = word.bits = new Uint32Array(words);
+      this.seenBytes += words * 4;
+    } else into.fill(0, 0, words);
+    for (const list of word.lists) {
+      const bits = list.bitset(words);
+      if (bits) for (let w = 0; w < words; w++) into[w]! |= bits[w]!;
+      else {
+        const buf = list.buf;
+        for (let j = 0; j < list.length; j++) {
+          const e = buf[j]!;
+          into[e >>> 5]! |= 1 << (e & 31);
+        }
+      }
+    }
+    return into;
+  }
+
+  /** The index changed: what query words read is looked up again. */
+  private forgetQueryWords(): void {
+    this.seen.clear();
+    this.seenBytes = 0;
   }
 
   /**

@@ -96,3 +96,42 @@ test("samples for a thread's rehearsal are public names spread over the index, e
   const left = new Set(index.samples(10_000).map((s) => s.id));
   assert.deepEqual(left, new Set([...everyone].filter((id) => id !== "per_s29")));
 });
+
+test("an index kept up to date through changes finds and ranks exactly as one read afresh, common names and rare alike", async () => {
+  // Common words reach many entries (a query reads them as bitsets, kept between
+  // searches); rare ones a few. Names are added and taken off in rounds, while
+  // the kept index is searched between them.
+  const db = memorialDb(store.db);
+  let seed = 20260;
+  const rand = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const common = ["Ali", "Reza", "Zahra", "Maryam", "علی", "رضا", "Kazemi", "کاظمی"];
+  const syllables = ["ba", "ro", "ne", "sha", "ki", "du", "mi", "tal"];
+  const rare = (): string => `${pick(syllables)}${pick(syllables)}${pick(syllables)}`.replace(/^./, (c) => c.toUpperCase());
+  const kept = new PublicNameIndex(db, ["person"]);
+  const queries = ["Ali", "Reza Kazemi", "علی کاظمی", "Za", "Kaz", "Ali Reza", "z", "Baro", "Shaki Kazemi", "Rezaa", "Nobody Here"];
+  const view = async (index: PublicNameIndex, q: string): Promise<string> => {
+    const r = await index.search(q, 500);
+    return JSON.stringify([r.total, r.hits.map((h) => [h.id, h.score])]);
+  };
+  const living: string[] = [];
+  let next = 0;
+  for (let round = 0; round < 8; round++) {
+    for (let i = 0, n = 20 + Math.floor(rand() * 40); i < n; i++) {
+      const id = `per_g${String(next++).padStart(4, "0")}`;
+      await add(id, `${pick(common)} ${rand() < 0.5 ? pick(common) : rare()}${rand() < 0.2 ? ` ${rare()}` : ""}`);
+      living.push(id);
+    }
+    for (let i = 0; i < 5 && living.length; i++) {
+      const [gone] = living.splice(Math.floor(rand() * living.length), 1);
+      await db.deleteFrom("search_entries").where("record_id", "=", gone!).execute();
+      await db.insertInto("changes").values({ entity_type: "record", entity_id: gone!, record_id: gone!, version: 2, action: "update", actor: "test", at: new Date().toISOString(), reason: null, before: null, after: null }).execute();
+    }
+    kept.invalidate();
+    const fresh = new PublicNameIndex(db, ["person"]);
+    for (const q of queries) assert.equal(await view(kept, q), await view(fresh, q), `round ${round}, "${q}"`);
+  }
+  const ali = await kept.search("Ali", 1000);
+  assert.ok(ali.total > 50, "a common word matched many people");
+  assert.ok(ali.hits.every((h) => !h.id.startsWith("per_g") || living.includes(h.id)), "no name taken off is found");
+});
