@@ -42,6 +42,14 @@ class Ints {
   }
 }
 
+/** Sets the bits of entries `from` to `to` of a list in a bitset. */
+function setBits(bits: Uint32Array, entries: Int32Array, from: number, to: number): void {
+  for (let j = from; j < to; j++) {
+    const e = entries[j]!;
+    bits[e >>> 5]! |= 1 << (e & 31);
+  }
+}
+
 /**
  * The entries one word or spelling key appears in, ascending. A list holding
  * at least one entry in 32 on average is also read as a bitset (a bit an
@@ -63,11 +71,7 @@ class Postings extends Ints {
       if (bits) grown.set(bits);
       this.bits = bits = grown;
     }
-    const buf = this.buf;
-    for (let j = this.inBits; j < this.length; j++) {
-      const e = buf[j]!;
-      bits[e >>> 5]! |= 1 << (e & 31);
-    }
+    setBits(bits, this.buf, this.inBits, this.length);
     this.inBits = this.length;
     return bits;
   }
@@ -633,13 +637,7 @@ export class PublicNameIndex {
     for (const list of word.lists) {
       const bits = list.bitset(words);
       if (bits) for (let w = 0; w < words; w++) into[w]! |= bits[w]!;
-      else {
-        const buf = list.buf;
-        for (let j = 0; j < list.length; j++) {
-          const e = buf[j]!;
-          into[e >>> 5]! |= 1 << (e & 31);
-        }
-      }
+      else setBits(into, list.buf, 0, list.length);
     }
     return into;
   }
